@@ -1,0 +1,3 @@
+from jixing.cli import main
+
+main()

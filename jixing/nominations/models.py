@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from jixing.nominations.enums import EvidenceKind, NominationState
+
+
+class Nomination(models.Model):
+    """One application in one category: a person (学号) or a unit, recommended by a unit."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="nominations")
+    category = models.ForeignKey("campaigns.Category", on_delete=models.PROTECT, related_name="nominations")
+    number = models.CharField("申报编号", max_length=32)
+    nominee_account = models.CharField("学号", max_length=64, blank=True, db_index=True)
+    nominee_name = models.CharField("姓名", max_length=64, blank=True)
+    nominee_org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="被推荐组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recommending_org = models.ForeignKey(
+        "orgs.Org", verbose_name="推荐单位", on_delete=models.PROTECT, related_name="nominations"
+    )
+    # Nearest 报送单位 of the recommending unit, fixed at creation: the scoping and quota key.
+    reporting_unit = models.ForeignKey(
+        "orgs.Org", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        "状态", max_length=16, choices=NominationState.choices, default=NominationState.DRAFT
+    )
+    summary = models.TextField("事迹简介", blank=True)
+    typed_total_points = models.PositiveIntegerField("填报总积分", null=True, blank=True)
+    typed_annual_points = models.PositiveIntegerField("填报年度积分", null=True, blank=True)
+    judges_score = models.DecimalField("评审分", max_digits=6, decimal_places=2, null=True, blank=True)
+    activity_count = models.PositiveIntegerField("活动次数", null=True, blank=True)
+    warn_reason = models.TextField(
+        "推荐理由说明", blank=True, help_text="「原则上」条件不满足时推荐单位的书面说明"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申报"
+        verbose_name_plural = "申报"
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="one_number_per_campaign")]
+        indexes = [
+            models.Index(fields=["campaign", "reporting_unit", "category", "state"], name="nomination_quota"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.nominee_name}"
+
+
+class Attachment(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("材料类型", max_length=8, choices=EvidenceKind.choices)
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/", max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "印证材料"
+        verbose_name_plural = "印证材料"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"
+
+
+class RuleDecision(models.Model):
+    """A reviewer's judgement turning a `manual` rule into pass or fail."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="decisions")
+    rule_id = models.CharField("规则", max_length=8)
+    holds = models.BooleanField("是否符合")
+    comment = models.TextField("意见", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人工判定"
+        verbose_name_plural = "人工判定"
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "rule_id"], name="one_decision_per_rule")
+        ]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from jixing.people.enums import RoleKind, VolunteerType
+
+
+class Snapshot(models.Model):
+    """One import of the baseline points export (基准积分). Only a complete import becomes current."""
+
+    name = models.CharField("名称", max_length=200)
+    taken_at = models.DateTimeField("截图时间")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    is_current = models.BooleanField("当前快照", default=False)
+
+    class Meta:
+        verbose_name = "积分快照"
+        verbose_name_plural = "积分快照"
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Learner(models.Model):
+    """A row of a snapshot: one platform account (学号) with its points at the baseline time."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="learners")
+    account_id = models.CharField("学号", max_length=64)
+    name = models.CharField("姓名", max_length=64)
+    phone = models.CharField("手机号", max_length=11, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    # Keyed hash of the ID number (or of 姓名+手机号 when the number is absent): G.2/G.3 find one person
+    # across accounts by an indexed equality, never by scanning.
+    person_key = models.CharField(max_length=64, db_index=True)
+    org = models.ForeignKey("orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    total_points = models.PositiveIntegerField("总积分")
+    annual_points = models.PositiveIntegerField("年度积分")
+    national_total_rank = models.PositiveIntegerField("全国总积分排名", null=True, blank=True)
+    national_annual_rank = models.PositiveIntegerField("全国年度积分排名", null=True, blank=True)
+    perfect_clearances = models.PositiveIntegerField("完美通关次数", default=0)
+    is_real_name = models.BooleanField("是否实名认证", default=False)
+    is_shanxi_phone = models.BooleanField("是否山西号码", default=False)
+    is_platform_staff = models.BooleanField("是否省平台工作人员", default=False)
+
+    class Meta:
+        verbose_name = "学员"
+        verbose_name_plural = "学员"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "account_id"], name="one_account_per_snapshot")
+        ]
+        indexes = [models.Index(fields=["snapshot", "org"], name="learner_snapshot_org")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.account_id}）"
+
+
+class Role(models.Model):
+    """A platform role held by an account at one org node (角色 template)."""
+
+    account_id = models.CharField("学号", max_length=64, db_index=True)
+    org = models.ForeignKey("orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField("角色", max_length=8, choices=RoleKind.choices)
+    is_full_time = models.BooleanField("是否专职", default=False)
+    assessments = models.PositiveIntegerField("编审技能考核次数", default=0)
+    training_hours = models.DecimalField("培训学时", max_digits=6, decimal_places=1, default=0)
+    volunteer_type = models.CharField("志愿类型", max_length=4, choices=VolunteerType.choices, blank=True)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_id", "org", "kind"], name="one_role_per_account_org_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.kind}@{self.org_id}"

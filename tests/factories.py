@@ -1,0 +1,78 @@
+"""Plain factories: each makes exactly what its arguments say, saved, with derived tree fields filled."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from jixing.accounts.enums import UserRole
+from jixing.accounts.models import User
+from jixing.orgs.domain.tree import rebuild_tree
+from jixing.orgs.enums import OrgLevel
+from jixing.orgs.models import Org
+from jixing.people.models import Learner, Role, Snapshot
+
+_seq = itertools.count(1)
+
+
+def make_org(*, name: str, level: str, parent: Org | None = None, code: str | None = None, **fields) -> Org:
+    org = Org.objects.create(
+        code=code or f"T{next(_seq):05d}", name=name, level=level, parent=parent, **fields
+    )
+    rebuild_tree()
+    org.refresh_from_db()
+    return org
+
+
+def make_small_province() -> dict[str, Org]:
+    """省 → two reporting units (太原, 大同) → a county under 太原 → units → a department."""
+    p = make_org(name="山西省", level=OrgLevel.PROVINCE, code="P")
+    ty = make_org(name="太原市通讯站", level=OrgLevel.REPORTING_UNIT, parent=p, code="TY", is_station=True)
+    dt = make_org(name="大同市通讯站", level=OrgLevel.REPORTING_UNIT, parent=p, code="DT", is_station=True)
+    county = make_org(name="清徐县通讯站", level=OrgLevel.COUNTY, parent=ty, code="TY-QX", is_station=True)
+    school = make_org(
+        name="清徐县第一中学",
+        level=OrgLevel.UNIT,
+        parent=county,
+        code="TY-QX-S1",
+        is_legal_entity=True,
+        members=40,
+        staff=45,
+    )
+    dept = make_org(name="高一年级组", level=OrgLevel.DEPARTMENT, parent=school, code="TY-QX-S1-D1")
+    other = make_org(
+        name="大同市第二中学", level=OrgLevel.UNIT, parent=dt, code="DT-S2", is_legal_entity=True
+    )
+    return {
+        "province": p,
+        "taiyuan": ty,
+        "datong": dt,
+        "county": county,
+        "school": school,
+        "dept": dept,
+        "datong_school": other,
+    }
+
+
+def make_user(*, username: str, role: str = UserRole.LEARNER, org: Org | None = None, **fields) -> User:
+    return User.objects.create_user(
+        username=username, password="pw-for-tests-only", role=role, org=org, **fields
+    )
+
+
+def make_snapshot(*, current: bool = True) -> Snapshot:
+    return Snapshot.objects.create(
+        name="测试快照", taken_at=datetime(2023, 1, 3, 2, tzinfo=UTC), is_current=current
+    )
+
+
+def make_learner(
+    *, snapshot: Snapshot, org: Org, account_id: str, name: str = "测试学员", **fields
+) -> Learner:
+    defaults = {"total_points": 10000, "annual_points": 8000, "person_key": f"k-{account_id}"}
+    defaults.update(fields)
+    return Learner.objects.create(snapshot=snapshot, org=org, account_id=account_id, name=name, **defaults)
+
+
+def make_role(*, account_id: str, org: Org, kind: str, **fields) -> Role:
+    return Role.objects.create(account_id=account_id, org=org, kind=kind, **fields)

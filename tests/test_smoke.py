@@ -1,0 +1,22 @@
+import pytest
+from django.urls import reverse
+
+from jixing.accounts.enums import UserRole
+from tests.factories import make_small_province, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_redirects_anonymous_to_login(client):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_shows_users_place_in_tree(client):
+    tree = make_small_province()
+    user = make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"])
+    client.force_login(user)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert "山西省" in body and "太原市通讯站" in body
+    assert "大同市通讯站" not in body
