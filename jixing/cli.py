@@ -10,7 +10,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixing.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["jixing", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    # Commands are spelt with hyphens on the command line (jixing demo-data), modules with underscores.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["jixing", *args])
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jixing.nominations",
     "jixing.portal",
     "jixing.review",
+    "jixing.demo",
 ]
 
 MIDDLEWARE = [

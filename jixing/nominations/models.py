@@ -96,3 +96,6 @@ class RuleDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["nomination", "rule_id"], name="one_decision_per_rule")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {'符合' if self.holds else '不符合'}"
