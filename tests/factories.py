@@ -76,3 +76,27 @@ def make_learner(
 
 def make_role(*, account_id: str, org: Org, kind: str, **fields) -> Role:
     return Role.objects.create(account_id=account_id, org=org, kind=kind, **fields)
+
+
+def make_campaign(*, slug: str = "test-campaign"):
+    from jixing.campaigns.domain.definitions import install_campaign, read_definition
+
+    return install_campaign(read_definition("shanxi-2022"), slug=slug)
+
+
+def make_nomination(
+    *, campaign, recommending_org: Org, category_number: int = 1, state: str = "submitted", **fields
+):
+    from jixing.nominations.models import Nomination
+
+    category = campaign.categories.get(number=category_number)
+    defaults = {"nominee_name": "测试学员", "number": f"N{next(_seq):05d}"}
+    defaults.update(fields)
+    return Nomination.objects.create(
+        campaign=campaign,
+        category=category,
+        recommending_org=recommending_org,
+        reporting_unit=recommending_org.reporting_unit,
+        state=state,
+        **defaults,
+    )
