@@ -1,5 +1,16 @@
+import os
+
 import pytest
 from django.conf import settings
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    # One test database per run, so that runs sharing a PostgreSQL server (developers, CI) never drop
+    # each other's database mid-run.
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db.setdefault("TEST", {})["NAME"] = f"test_jixing_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)
