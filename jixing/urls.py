@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "集星 · 学习之星评选平台 管理后台"
-admin.site.site_title = "集星管理后台"
+from jixing import admin_site
+
+admin_site.configure()
 
 urlpatterns = [
     path("", include("jixing.portal.urls")),

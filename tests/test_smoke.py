@@ -20,3 +20,19 @@ def test_home_shows_users_place_in_tree(client):
     body = client.get(reverse("portal:home")).content.decode()
     assert "山西省" in body and "太原市通讯站" in body
     assert "大同市通讯站" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "is_staff", "status"),
+    [
+        (UserRole.PROVINCE_ADMIN, True, 200),
+        (UserRole.REPORTING_REVIEWER, True, 302),
+        (UserRole.UNIT_ADMIN, True, 302),
+        (UserRole.PROVINCE_ADMIN, False, 302),
+    ],
+)
+def test_admin_is_for_province_admins_only(client, role, is_staff, status):
+    tree = make_small_province()
+    user = make_user(username="u", role=role, org=tree["province"], is_staff=is_staff, is_superuser=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == status
