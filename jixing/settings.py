@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jixing.people",
     "jixing.campaigns",
     "jixing.nominations",
+    "jixing.audit",
     "jixing.portal",
     "jixing.review",
     "jixing.demo",
