@@ -3,6 +3,7 @@ from django.db import models
 
 class NominationState(models.TextChoices):
     DRAFT = "draft", "草稿"
+    AWAITING_UNIT = "awaiting_unit", "待单位确认"  # a learner applied for himself; his unit confirms
     SUBMITTED = "submitted", "已申报"  # sent by the unit (or confirmed learner) to its reporting unit
     RETURNED = "returned", "退回修改"
     REJECTED = "rejected", "未通过审核"
