@@ -1,0 +1,154 @@
+"""The one entry point that changes a nomination's state: check → lock → change → audit.
+
+Views call `transition(...)` and turn `TransitionRefused` into a message; `PermissionDenied` becomes 403.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from jixing.accounts.enums import UserRole
+from jixing.audit.domain.events import record_event
+from jixing.campaigns.models import Quota
+from jixing.nominations.domain.states import Action, Move, Party, find_move
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination
+from jixing.orgs.models import Org
+
+# States that hold the recommending unit's one place per category (G.6) once sent up.
+HOLDS_UNIT_PLACE = frozenset(S.values) - {S.DRAFT, S.AWAITING_UNIT, S.WITHDRAWN, S.REJECTED}
+# States on a reporting unit's submitted list: they use a seat of its quota (G.7).
+ON_SUBMITTED_LIST = frozenset(
+    {S.RECOMMENDED, S.SELECTED, S.NOT_SELECTED, S.PUBLISHED, S.APPROVED, S.COMMENDED}
+)
+
+
+class TransitionRefused(Exception):
+    """A move the rules do not allow now; the message tells the user why, in Chinese."""
+
+
+def acts_as(user, nomination: Nomination) -> set[Party]:
+    """The parties the user speaks for on this nomination."""
+    parties: set[Party] = set()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return parties
+    if user.role == UserRole.PROVINCE_ADMIN:
+        parties.add(Party.PROVINCE)
+    if (
+        user.role in (UserRole.UNIT_ADMIN, UserRole.REPORTING_REVIEWER)
+        and user.org_id == nomination.recommending_org_id
+    ):
+        parties.add(Party.RECOMMENDER)
+    if user.role == UserRole.REPORTING_REVIEWER and user.org_id == nomination.reporting_unit_id:
+        parties.add(Party.REPORTING_UNIT)
+    if user.role == UserRole.LEARNER and user.account_id and user.account_id == nomination.nominee_account:
+        parties.add(Party.NOMINEE)
+    return parties
+
+
+def _check_phase(nomination: Nomination, move: Move, now: datetime) -> None:
+    phase = nomination.campaign.phase_at(now)
+    if phase is None or phase.key not in move.phases:
+        allowed = "、".join(p.name for p in nomination.campaign.phases.all() if p.key in move.phases)
+        current = phase.name if phase else "不在任何阶段窗口内"
+        raise TransitionRefused(f"“{move.action.label}”只能在{allowed}阶段进行，当前为：{current}（G.8）")
+
+
+def _check_one_per_unit(nomination: Nomination) -> None:
+    """G.6: one nomination per recommending unit per category among those sent up."""
+    # Lock the unit's row so two submissions of the same unit are decided one after the other.
+    Org.objects.select_for_update().get(pk=nomination.recommending_org_id)
+    clash = (
+        Nomination.objects.filter(
+            campaign_id=nomination.campaign_id,
+            category_id=nomination.category_id,
+            recommending_org_id=nomination.recommending_org_id,
+            state__in=HOLDS_UNIT_PLACE,
+        )
+        .exclude(pk=nomination.pk)
+        .first()
+    )
+    if clash is not None:
+        raise TransitionRefused(
+            f"本单位已在“{nomination.category.name}”项目中申报了 {clash.nominee_name or clash.number}"
+            f"（{clash.number}），每单位每项限报 1 个（G.6）。本申报已保存为草稿。"
+        )
+
+
+def _check_quota(nomination: Nomination) -> None:
+    """G.7: the reporting unit's list per category never exceeds its quota, even under concurrency."""
+    quota = (
+        Quota.objects.select_for_update()
+        .filter(category_id=nomination.category_id, reporting_unit_id=nomination.reporting_unit_id)
+        .first()
+    )
+    seats = quota.seats if quota is not None else 0
+    used = Nomination.objects.filter(
+        category_id=nomination.category_id,
+        reporting_unit_id=nomination.reporting_unit_id,
+        state__in=ON_SUBMITTED_LIST,
+    ).count()
+    if used >= seats:
+        raise TransitionRefused(
+            f"{nomination.reporting_unit.name}在“{nomination.category.name}”项目的名额为 {seats} 个，"
+            f"已报送 {used} 个，不能再报送（G.7）"
+        )
+
+
+def transition(
+    nomination: Nomination,
+    action: str,
+    *,
+    actor,
+    reason: str = "",
+    now: datetime | None = None,
+    ip: str | None = None,
+) -> Nomination:
+    """Move `nomination` by `action`.
+
+    Side effects: the row is locked and saved with its new state (and submitted_at on submission); an
+    audit event with before/after is written in the same transaction.
+    Raises PermissionDenied when the actor may not make this move, TransitionRefused when the state,
+    the phase window (G.8), G.6, G.7 or a missing reason forbids it. On refusal nothing changes.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update()
+            .select_related("campaign", "category", "reporting_unit")
+            .get(pk=nomination.pk)
+        )
+        move = find_move(action, locked.state)
+        if move is None:
+            label = Action(action).label if action in Action.values else action
+            raise TransitionRefused(f"当前状态为“{locked.get_state_display()}”，不能“{label}”")
+        if not (acts_as(actor, locked) & move.parties):
+            raise PermissionDenied(f"您无权对此申报执行“{move.action.label}”")
+        if move.needs_reason and not reason.strip():
+            raise TransitionRefused(f"“{move.action.label}”须填写理由")
+        _check_phase(locked, move, now)
+        if move.target == S.SUBMITTED:
+            _check_one_per_unit(locked)
+        if move.target == S.RECOMMENDED:
+            _check_quota(locked)
+        before = {"state": locked.state}
+        locked.state = move.target
+        if move.target == S.SUBMITTED and locked.submitted_at is None:
+            locked.submitted_at = now
+        locked.save(update_fields=["state", "submitted_at", "updated_at"])
+        record_event(
+            action=f"nomination.{move.action}",
+            actor=actor,
+            target=locked,
+            summary=f"{locked.number} {move.action.label}"
+            + (f"：{reason.strip()}" if reason.strip() else ""),
+            before=before,
+            after={"state": locked.state, "reason": reason.strip()},
+            ip=ip,
+        )
+    nomination.state, nomination.submitted_at = locked.state, locked.submitted_at
+    return nomination

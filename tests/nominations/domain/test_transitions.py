@@ -1,0 +1,158 @@
+"""The state table, row by row: the right party in the right phase moves; everyone else is refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from jixing.accounts.enums import UserRole
+from jixing.audit.models import AuditEvent
+from jixing.campaigns.models import Quota
+from jixing.nominations.domain.states import MOVES, Action, Party
+from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.enums import NominationState as S
+from tests.factories import make_campaign, make_nomination, make_small_province, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    tree = make_small_province()
+    campaign = make_campaign()
+    actors = {
+        Party.PROVINCE: make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"]),
+        Party.REPORTING_UNIT: make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"]),
+        Party.RECOMMENDER: make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"]),
+        Party.NOMINEE: make_user(username="l", role=UserRole.LEARNER, org=tree["dept"], account_id="A1"),
+    }
+    return tree, campaign, actors
+
+
+def _inside(campaign, phase_key):
+    return campaign.phases.get(key=phase_key).starts_at + timedelta(hours=1)
+
+
+def _nomination(world, state):
+    tree, campaign, _ = world
+    return make_nomination(
+        campaign=campaign, recommending_org=tree["school"], state=state, nominee_account="A1"
+    )
+
+
+@pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.action}:{m.source}")
+def test_move_by_allowed_party_in_allowed_phase_succeeds(world, move):
+    _, campaign, actors = world
+    nomination = _nomination(world, move.source)
+    party = sorted(move.parties)[0]
+    phase = sorted(move.phases)[0]
+    transition(nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase))
+    nomination.refresh_from_db()
+    assert nomination.state == move.target
+    event = AuditEvent.objects.get(action=f"nomination.{move.action}")
+    assert (event.before, event.after["state"], event.actor) == (
+        {"state": move.source},
+        move.target,
+        actors[party],
+    )
+
+
+@pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.action}:{m.source}")
+def test_move_by_other_parties_is_forbidden_and_changes_nothing(world, move):
+    _, campaign, actors = world
+    nomination = _nomination(world, move.source)
+    now = _inside(campaign, sorted(move.phases)[0])
+    for party in set(Party) - move.parties:
+        with pytest.raises(PermissionDenied):
+            transition(nomination, move.action, actor=actors[party], reason="理由", now=now)
+    nomination.refresh_from_db()
+    assert nomination.state == move.source
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.action}:{m.source}")
+def test_move_outside_its_phases_is_refused_with_g8(world, move):
+    _, campaign, actors = world
+    nomination = _nomination(world, move.source)
+    other_phases = {"apply", "screen", "announce", "commend"} - set(move.phases)
+    party = sorted(move.parties)[0]
+    for phase in other_phases:
+        with pytest.raises(TransitionRefused, match="G.8"):
+            transition(
+                nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase)
+            )
+    nomination.refresh_from_db()
+    assert nomination.state == move.source
+
+
+def test_move_absent_from_the_table_is_refused(world):
+    _, campaign, actors = world
+    nomination = _nomination(world, S.COMMENDED)
+    with pytest.raises(TransitionRefused, match="当前状态为“已表扬”，不能“提交申报”"):
+        transition(nomination, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=_inside(campaign, "apply"))
+
+
+def test_move_needing_a_reason_is_refused_without_one(world):
+    _, campaign, actors = world
+    nomination = _nomination(world, S.SUBMITTED)
+    with pytest.raises(TransitionRefused, match="“退回修改”须填写理由"):
+        transition(
+            nomination,
+            Action.RETURN,
+            actor=actors[Party.REPORTING_UNIT],
+            reason="  ",
+            now=_inside(campaign, "screen"),
+        )
+
+
+def test_second_nomination_of_a_unit_in_a_category_stays_a_draft_g6(world):
+    tree, campaign, actors = world
+    make_nomination(
+        campaign=campaign,
+        recommending_org=tree["school"],
+        state=S.SUBMITTED,
+        number="N-FIRST",
+        nominee_name="甲",
+    )
+    second = make_nomination(campaign=campaign, recommending_org=tree["school"], state=S.DRAFT, number="N-2")
+    with pytest.raises(TransitionRefused) as excinfo:
+        transition(second, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=_inside(campaign, "apply"))
+    assert str(excinfo.value) == (
+        "本单位已在“学员标兵”项目中申报了 甲（N-FIRST），每单位每项限报 1 个（G.6）。本申报已保存为草稿。"
+    )
+    second.refresh_from_db()
+    assert second.state == S.DRAFT
+
+
+def test_rejected_nomination_frees_the_units_place_g6(world):
+    tree, campaign, actors = world
+    make_nomination(campaign=campaign, recommending_org=tree["school"], state=S.REJECTED, number="N-OLD")
+    second = make_nomination(campaign=campaign, recommending_org=tree["school"], state=S.DRAFT, number="N-2")
+    transition(second, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=_inside(campaign, "apply"))
+    assert second.state == S.SUBMITTED
+
+
+def test_recommend_past_the_quota_is_refused_g7(world):
+    tree, campaign, actors = world
+    Quota.objects.filter(reporting_unit=tree["taiyuan"], category__number=1).update(seats=1)
+    make_nomination(campaign=campaign, recommending_org=tree["school"], state=S.RECOMMENDED, number="N-IN")
+    county_unit_nomination = make_nomination(
+        campaign=campaign, recommending_org=tree["county"], state=S.SUBMITTED, number="N-OUT"
+    )
+    with pytest.raises(TransitionRefused, match="名额为 1 个，已报送 1 个，不能再报送（G.7）"):
+        transition(
+            county_unit_nomination,
+            Action.RECOMMEND,
+            actor=actors[Party.REPORTING_UNIT],
+            now=_inside(campaign, "screen"),
+        )
+    county_unit_nomination.refresh_from_db()
+    assert county_unit_nomination.state == S.SUBMITTED
+
+
+def test_submission_stamps_submitted_at_once(world):
+    _, campaign, actors = world
+    nomination = _nomination(world, S.DRAFT)
+    now = _inside(campaign, "apply")
+    transition(nomination, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=now)
+    assert nomination.submitted_at == now
