@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from jixing.campaigns.domain.calendar import CalendarUnknown, calendar_for
 from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Campaign, Category, Phase, Quota
 from jixing.orgs.enums import OrgLevel
@@ -118,6 +119,10 @@ def validate_definition(data: dict[str, Any]) -> None:
                 raise DefinitionError(f"名额“{code}”中的项目“{category_name}”不存在")
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise DefinitionError(f"名额“{code}”的“{category_name}”必须是非负整数")
+    try:
+        calendar_for(data)
+    except CalendarUnknown as exc:
+        raise DefinitionError(str(exc)) from exc
     if "rules_file" in data:
         # The eligibility floor compiles the rules and refuses a malformed one with its id and reason.
         from jixing.eligibility import compile_definition
