@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jixing.campaigns",
     "jixing.nominations",
     "jixing.audit",
+    "jixing.notifications",
     "jixing.portal",
     "jixing.review",
     "jixing.demo",
@@ -181,6 +182,15 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("JIXING_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# E-mail notices: off unless a mail server is configured.
+EMAIL_HOST = env_str("JIXING_EMAIL_HOST", "")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("JIXING_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("JIXING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("JIXING_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JIXING_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("JIXING_EMAIL_FROM", "jixing@localhost")
 
 # Which campaign the pages show; empty means the newest active one.
 CURRENT_CAMPAIGN = env_str("JIXING_CAMPAIGN", "")

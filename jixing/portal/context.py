@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.notifications.domain import unread_count
 
 
 def campaign_context(request: HttpRequest) -> dict:
@@ -10,4 +11,8 @@ def campaign_context(request: HttpRequest) -> dict:
     if not request.user.is_authenticated:
         return {}
     campaign = current_campaign()
-    return {"campaign": campaign, "current_phase": campaign.phase_at() if campaign else None}
+    return {
+        "campaign": campaign,
+        "current_phase": campaign.phase_at() if campaign else None,
+        "unread_notifications": unread_count(request.user),
+    }

@@ -17,7 +17,14 @@ from jixing.campaigns.models import Quota
 from jixing.nominations.domain.states import Action, Move, Party, find_move
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
+from jixing.notifications.domain import notify, people_concerned
 from jixing.orgs.models import Org
+
+# Moves the people concerned are told about (issue: returned, rejected, submitted upward, published,
+# commended; withdrawal too, since it undoes a published honour).
+NOTIFIED_ACTIONS = frozenset(
+    {Action.RETURN, Action.REJECT, Action.RECOMMEND, Action.PUBLISH, Action.WITHDRAW, Action.COMMEND}
+)
 
 # States that hold the recommending unit's one place per category (G.6) once sent up.
 HOLDS_UNIT_PLACE = frozenset(S.values) - {S.DRAFT, S.AWAITING_UNIT, S.WITHDRAWN, S.REJECTED}
@@ -111,7 +118,8 @@ def transition(
     """Move `nomination` by `action`.
 
     Side effects: the row is locked and saved with its new state (and submitted_at on submission); an
-    audit event with before/after is written in the same transaction.
+    audit event with before/after is written in the same transaction; the people concerned are notified
+    once it commits (returned, rejected, sent up, published, withdrawn, commended).
     Raises PermissionDenied when the actor may not make this move, TransitionRefused when the state,
     the phase window (G.8), G.6, G.7 or a missing reason forbids it. On refusal nothing changes.
     """
@@ -150,5 +158,13 @@ def transition(
             after={"state": locked.state, "reason": reason.strip()},
             ip=ip,
         )
+        if move.action in NOTIFIED_ACTIONS:
+            subject = locked.nominee_name or locked.number
+            text = f"申报 {locked.number}（{locked.category.name} · {subject}）：{move.action.label}"
+            notify(
+                people_concerned(locked),
+                message=text + (f"。理由：{reason.strip()}" if reason.strip() else ""),
+                nomination=locked,
+            )
     nomination.state, nomination.submitted_at = locked.state, locked.submitted_at
     return nomination

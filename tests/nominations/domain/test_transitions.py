@@ -156,3 +156,37 @@ def test_submission_stamps_submitted_at_once(world):
     now = _inside(campaign, "apply")
     transition(nomination, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=now)
     assert nomination.submitted_at == now
+
+
+def test_return_notifies_the_unit_and_the_nominee_after_commit(world, django_capture_on_commit_callbacks):
+    from jixing.notifications.models import Notification
+
+    _, campaign, actors = world
+    nomination = _nomination(world, S.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(
+            nomination,
+            Action.RETURN,
+            actor=actors[Party.REPORTING_UNIT],
+            reason="照片不清晰",
+            now=_inside(campaign, "screen"),
+        )
+    rows = sorted(Notification.objects.values_list("recipient__username", "message"))
+    text = f"申报 {nomination.number}（学员标兵 · 测试学员）：退回修改。理由：照片不清晰"
+    assert rows == [("l", text), ("s", text)]
+
+
+def test_refused_move_notifies_nobody(world, django_capture_on_commit_callbacks):
+    from jixing.notifications.models import Notification
+
+    _, campaign, actors = world
+    nomination = _nomination(world, S.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionRefused):
+        transition(
+            nomination,
+            Action.RETURN,
+            actor=actors[Party.REPORTING_UNIT],
+            reason="",
+            now=_inside(campaign, "screen"),
+        )
+    assert Notification.objects.count() == 0
