@@ -1,0 +1,51 @@
+"""jixing import-learners FILE [--name N] [--taken-at ISO8601] — import a 积分快照 file as the current
+snapshot; on refusal list every problem."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from jixing.people.domain.imports import default_taken_at, import_snapshot
+from jixing.tables import ImportRefused, format_problem_table
+
+
+def _moment(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(
+            f"--taken-at 应为 ISO 8601 时间，如 2023-01-03T10:00:00+08:00，而不是“{raw}”"
+        ) from None
+    # Without an offset the time is read as Beijing time (the project's TIME_ZONE).
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = "导入积分快照文件（CSV 或 XLSX）；全部导入成功后才设为当前快照"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="积分快照文件")
+        parser.add_argument("--name", default="", help="快照名称（默认用文件名）")
+        parser.add_argument(
+            "--taken-at", default="", help="截取时间，ISO 8601（默认：当前评选活动的基准积分时间，否则现在）"
+        )
+
+    def handle(self, *args, file: str, name: str, taken_at: str, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        moment = _moment(taken_at) if taken_at else default_taken_at()
+        try:
+            result = import_snapshot(path, name=name or path.stem, taken_at=moment)
+        except ImportRefused as exc:
+            self.stderr.write(format_problem_table(exc.errors, omitted=exc.omitted), ending="")
+            raise CommandError(exc.summary) from None
+        if result.warnings:
+            self.stderr.write(
+                "提醒：\n" + format_problem_table(result.warnings, omitted=result.warnings_omitted)
+            )
+        self.stdout.write(result.summary)

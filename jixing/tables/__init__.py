@@ -1,0 +1,30 @@
+"""Reading and writing the import templates (CSV/XLSX): encodings, Chinese headers, typed cells and a
+list of every problem. Pure Python — no Django — so that scripts and other floors can use it alone."""
+
+from jixing.tables.columns import CellProblem, Column, Kind, TableSpec
+from jixing.tables.problems import ImportRefused, Problem, ProblemList, format_problem_table
+from jixing.tables.reading import ENCODING_ERROR, Row, TableReader, read_table
+from jixing.tables.templates import LEARNERS_TEMPLATE, ORGS_TEMPLATE, ROLES_TEMPLATE, TEMPLATES
+from jixing.tables.writing import template_bytes, write_csv, write_xlsx
+
+__all__ = [
+    "ENCODING_ERROR",
+    "LEARNERS_TEMPLATE",
+    "ORGS_TEMPLATE",
+    "ROLES_TEMPLATE",
+    "TEMPLATES",
+    "CellProblem",
+    "Column",
+    "ImportRefused",
+    "Kind",
+    "Problem",
+    "ProblemList",
+    "Row",
+    "TableReader",
+    "TableSpec",
+    "format_problem_table",
+    "read_table",
+    "template_bytes",
+    "write_csv",
+    "write_xlsx",
+]
