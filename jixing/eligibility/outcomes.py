@@ -1,0 +1,40 @@
+"""The words of a result: rule outcomes and nomination statuses, exactly as campaign-2022.md names them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"  # a 「原则上」 rule does not hold: selectable only with a written reason
+    MANUAL = "manual"  # a reviewer must judge; a recorded decision turns it into pass or fail
+    MISSING = "missing"  # a value the rule needs is absent
+
+
+class Status(StrEnum):
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    INCOMPLETE = "incomplete"
+    NEEDS_REVIEW = "needs_review"
+
+
+# What a rules file may name as the outcome of a rule that does not hold (`pass` would mean nothing).
+FAILING_OUTCOMES = (Outcome.FAIL, Outcome.WARN, Outcome.MANUAL, Outcome.MISSING)
+
+# Statuses that take part in the ranking within a reporting unit and category.
+RANKED_STATUSES = frozenset({Status.ELIGIBLE, Status.NEEDS_REVIEW})
+
+
+def status_of(outcomes: Iterable[Outcome]) -> Status:
+    """ineligible if any fail; else incomplete if any missing; else needs_review if any manual or warn."""
+    seen = set(outcomes)
+    if Outcome.FAIL in seen:
+        return Status.INELIGIBLE
+    if Outcome.MISSING in seen:
+        return Status.INCOMPLETE
+    if Outcome.MANUAL in seen or Outcome.WARN in seen:
+        return Status.NEEDS_REVIEW
+    return Status.ELIGIBLE
