@@ -110,8 +110,12 @@ class TableSpec:
 
 
 def _text(col: Column, raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # a code typed into a number cell: 1001.0 means "1001"
+    if isinstance(raw, float):
+        if abs(raw) >= 1e15:
+            # Excel keeps 15 significant digits: an ID number typed into a number cell is already lost.
+            raise CellProblem("数字位数过多，Excel 已将其截断；请把此列设为文本格式后重新填写")
+        if raw.is_integer():
+            raw = int(raw)  # a code typed into a number cell: 1001.0 means "1001"
     value = raw.strip() if isinstance(raw, str) else str(raw).strip()
     if col.check is not None:
         value = col.check(value)

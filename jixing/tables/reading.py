@@ -111,7 +111,10 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     try:
         if not book.worksheets:
             raise FileProblem(EMPTY_ERROR)
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        # Some exporters write a wrong <dimension>; read-only mode would cut rows to it. Reset: read all.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
     finally:
         book.close()
 

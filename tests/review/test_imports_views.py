@@ -42,6 +42,11 @@ def test_imports_page_refuses_everyone_but_province_admins(client, role):
     assert "数据导入" not in client.get(reverse("portal:home")).content.decode()
 
 
+def test_imports_page_refuses_a_superuser_without_the_role(client):
+    client.force_login(make_user(username="root", role=UserRole.LEARNER, is_superuser=True, is_staff=True))
+    assert client.get(URL).status_code == 403
+
+
 def test_imports_page_offers_the_templates_and_a_nav_link(admin_client):
     body = admin_client.get(URL).content.decode()
     for slug in ("orgs", "learners", "roles"):

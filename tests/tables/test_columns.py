@@ -88,3 +88,12 @@ def test_text_column_checks_length_and_keeps_codes_typed_as_numbers():
     assert code.parse(1001.0) == "1001"
     assert code.parse(" A1 ") == "A1"
     assert _problem(code, "ABCDE") == "不能超过 4 个字符"
+
+
+def test_text_column_refuses_an_id_number_excel_turned_into_a_float():
+    number = Column("身份证号", "id_number")
+    assert (
+        _problem(number, 1.40100199001011e17)
+        == "数字位数过多，Excel 已将其截断；请把此列设为文本格式后重新填写"
+    )
+    assert number.parse(140100199001011236) == "140100199001011236"
