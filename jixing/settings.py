@@ -168,7 +168,21 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded evidence lives here, outside every served folder: there is no MEDIA_URL route, and files are
+# sent only by the attachment view after an access check (nominations/domain/attachments.py).
 MEDIA_ROOT = Path(env_str("JIXING_MEDIA_ROOT", str(DATA_DIR / "files")))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+_MB = 1024 * 1024
+# Largest accepted upload per type of content (a reverse proxy in front must allow the largest body).
+UPLOAD_MAX_BYTES = {
+    "image": env_int("JIXING_UPLOAD_IMAGE_MAX_MB", 10) * _MB,
+    "pdf": env_int("JIXING_UPLOAD_PDF_MAX_MB", 20) * _MB,
+    "video": env_int("JIXING_UPLOAD_VIDEO_MAX_MB", 200) * _MB,
+}
+# Pictures beyond this many pixels are refused before decoding (decompression bombs); 48 MP phones pass.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("JIXING_UPLOAD_IMAGE_MAX_PIXELS", 60_000_000)
+UPLOAD_MAX_FILES_PER_NOMINATION = env_int("JIXING_UPLOAD_MAX_FILES", 30)
 
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -40,6 +40,14 @@ class Nomination(models.Model):
     warn_reason = models.TextField(
         "推荐理由说明", blank=True, help_text="「原则上」条件不满足时推荐单位的书面说明"
     )
+    # Keys of the campaign definition's declarations (承诺) the filler ticked.
+    declarations = models.JSONField("承诺事项", default=list, blank=True)
+    # A learner's own application (Action.APPLY): his draft until he applies, then his unit confirms.
+    self_applied = models.BooleanField("本人申报", default=False)
+    # What was last typed on the form, as typed (strings), so that an invalid or unsent value is never
+    # lost; the columns above hold the values that parsed. Cleared when the nomination is sent up.
+    draft_data = models.JSONField("草稿", default=dict, blank=True)
+    draft_saved_at = models.DateTimeField("草稿保存时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,6 +75,8 @@ class Attachment(models.Model):
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # The type found by reading the content (never the browser's claim); served with this type.
+    content_type = models.CharField("文件类型", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,4 +9,21 @@ urlpatterns = [
     path("learners/", views.learner_list, name="learner_list"),
     path("roles/", views.role_list, name="role_list"),
     path("nominations/", views.nomination_list, name="nomination_list"),
+    path("nominations/new/", views.nomination_start, name="nomination_start"),
+    path("nominations/new/<int:number>/", views.nomination_pick, name="nomination_pick"),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("nominations/<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
+    path("nominations/<int:pk>/autosave/", views.nomination_autosave, name="nomination_autosave"),
+    path("nominations/<int:pk>/act/", views.nomination_act, name="nomination_act"),
+    path("nominations/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "nominations/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "nominations/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
 ]

@@ -17,10 +17,15 @@ from django.db import transaction
 from jixing.campaigns.domain.calendar import CalendarUnknown, calendar_for
 from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Campaign, Category, Phase, Quota
+from jixing.nominations.enums import EvidenceKind
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
+
+# What a category's form may ask the filler to type (`fields` of a category); each is a column of the
+# nomination. Personal data is never typed: it comes from the snapshot.
+FORM_FIELDS = ("summary", "typed_total_points", "typed_annual_points", "activity_count", "warn_reason")
 
 
 class DefinitionError(ValueError):
@@ -95,6 +100,11 @@ def validate_definition(data: dict[str, Any]) -> None:
                 raise DefinitionError(f"{where}“{label}”必须是带时区的时间")
         if ends is not None and ends < starts:
             raise DefinitionError(f"{where}（{phase['name']}）结束时间早于开始时间")
+    declarations = data.get("declarations", {})
+    if not isinstance(declarations, dict) or not all(
+        isinstance(text, str) and text.strip() for text in declarations.values()
+    ):
+        raise DefinitionError("活动定义“declarations”必须是“键 = 承诺内容”的表，内容不能为空")
     categories = _require(data, "categories", list, "活动定义")
     numbers: set[int] = set()
     names: set[str] = set()
@@ -113,6 +123,7 @@ def validate_definition(data: dict[str, Any]) -> None:
         quota = _require(category, "default_quota", int, where)
         if quota < 0:
             raise DefinitionError(f"{where}（{name}）default_quota 不能为负数")
+        _validate_form(category, f"{where}（{name}）", declarations)
     for code, seats in data.get("quotas", {}).get("by_unit", {}).items():
         for category_name, value in seats.items():
             if category_name not in names:
@@ -131,6 +142,38 @@ def validate_definition(data: dict[str, Any]) -> None:
             compile_definition(data["rules_file"], categories=[c["name"] for c in categories])
         except ValueError as exc:
             raise DefinitionError(str(exc)) from exc
+
+
+def _string_list(category: dict[str, Any], key: str, where: str) -> list[str]:
+    value = category.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DefinitionError(f"{where}“{key}”必须是字符串列表")
+    if len(set(value)) != len(value):
+        raise DefinitionError(f"{where}“{key}”有重复项")
+    return value
+
+
+def _validate_form(category: dict[str, Any], where: str, declarations: dict[str, str]) -> None:
+    """The optional form keys of a category: fields, declarations, evidence, required_evidence."""
+    if "summary_limit" in category:
+        limit = category["summary_limit"]
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            raise DefinitionError(f"{where}summary_limit 必须是正整数")
+    for field in _string_list(category, "fields", where):
+        if field not in FORM_FIELDS:
+            raise DefinitionError(f"{where}的填报项“{field}”不是已知填报项（{'、'.join(FORM_FIELDS)}）")
+    for key in _string_list(category, "declarations", where):
+        if key not in declarations:
+            raise DefinitionError(f"{where}的承诺事项“{key}”未在 [declarations] 中定义")
+    evidence = _string_list(category, "evidence", where)
+    for kind in evidence:
+        if kind not in EvidenceKind.values:
+            raise DefinitionError(
+                f"{where}的材料类型“{kind}”不是已知类型（{'、'.join(EvidenceKind.values)}）"
+            )
+    for kind in _string_list(category, "required_evidence", where):
+        if kind not in evidence:
+            raise DefinitionError(f"{where}的必传材料“{kind}”不在该项目的 evidence 中")
 
 
 def _json_safe(value: Any) -> Any:

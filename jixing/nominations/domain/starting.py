@@ -1,0 +1,144 @@
+"""Starting a nomination: who may start one in which category, for whom, and its number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jixing.accounts.enums import UserRole
+from jixing.audit.domain.events import record_event
+from jixing.campaigns.enums import CategoryKind, PhaseKey
+from jixing.campaigns.models import Category
+from jixing.nominations.domain.access import startable_categories
+from jixing.nominations.enums import RELEASED_STATES
+from jixing.nominations.models import Nomination
+from jixing.orgs.models import Org
+from jixing.people.domain.queries import learners_visible_to
+from jixing.people.models import Learner
+
+
+class StartRefused(Exception):
+    """A nomination that cannot be started; `existing` is the nomination already there, if that is why."""
+
+    def __init__(self, message: str, *, existing: Nomination | None = None) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def next_number(*, campaign_year: int, reporting_unit: Org, campaign_id: int) -> str:
+    """The next free "<year>-<报送单位编码>-<4-digit seq>" of a reporting unit in a campaign.
+
+    Call with the reporting unit's row locked (see start_nomination): two starts then never read the
+    same highest number.
+    """
+    prefix = f"{campaign_year}-{reporting_unit.code}-"
+    taken = Nomination.objects.filter(campaign_id=campaign_id, number__startswith=prefix).values_list(
+        "number", flat=True
+    )
+    highest = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def _recommending_org(actor, category: Category, learner: Learner | None) -> Org:
+    if actor.role == UserRole.LEARNER:
+        unit = learner.org.unit if learner is not None else None
+        if unit is None:
+            raise StartRefused("找不到您所在的单位，请联系单位管理员代为申报")
+        return unit
+    return actor.org
+
+
+def start_nomination(
+    *,
+    category: Category,
+    actor,
+    learner: Learner | None = None,
+    now: datetime | None = None,
+    ip: str | None = None,
+) -> Nomination:
+    """Start a draft in `category` for `learner` (person categories) or for the actor's unit.
+
+    Unit admins start for a learner of their subtree or for their own unit; reporting reviewers start
+    categories 4–6 for a learner of their subtree; a learner starts for himself (his unit confirms later).
+    Side effects: creates the nomination (state draft) with the next number of its reporting unit, whose
+    row is locked meanwhile; writes an audit event. Raises PermissionDenied when the actor may not start
+    in this category, StartRefused outside the 申报推荐 window (G.8), for a learner outside the actor's
+    scope, or when the same nominee already has a live nomination of this unit in the category.
+    """
+    campaign = category.campaign
+    if category not in startable_categories(actor, campaign):
+        raise PermissionDenied(f"您不能发起“{category.name}”项目的申报")
+    phase = campaign.phase_at(now or timezone.now())
+    if phase is None or phase.key != PhaseKey.APPLY:
+        apply = campaign.phases.filter(key=PhaseKey.APPLY).first()
+        window = f"（{apply.starts_at:%Y-%m-%d %H:%M} 至 {apply.ends_at:%Y-%m-%d %H:%M}）" if apply else ""
+        raise StartRefused(f"只能在申报推荐阶段{window}发起申报（G.8）")
+    if category.kind == CategoryKind.PERSON:
+        if learner is None:
+            if actor.role == UserRole.LEARNER:
+                raise StartRefused("在当前基准积分快照中找不到您的学号，不能申报，请联系单位管理员")
+            raise StartRefused("请选择被推荐学员")
+        if actor.role == UserRole.LEARNER and learner.account_id != actor.account_id:
+            raise PermissionDenied("学员只能为本人申报")
+        # The learner must be one the actor may see in the current snapshot.
+        if not learners_visible_to(actor).filter(pk=learner.pk).exists():
+            raise StartRefused("该学员不在您的管辖范围内或不在当前基准积分快照中")
+        identity, name = {"nominee_account": learner.account_id}, learner.name
+    else:
+        identity, name = {"nominee_org": actor.org}, actor.org.name
+    recommending_org = _recommending_org(actor, category, learner)
+    reporting_unit = recommending_org.reporting_unit
+    if reporting_unit is None:
+        raise StartRefused(f"“{recommending_org.name}”不属于任何报送单位，不能申报")
+    existing = (
+        Nomination.objects.filter(
+            campaign=campaign, category=category, recommending_org=recommending_org, **identity
+        )
+        .exclude(state__in=RELEASED_STATES)
+        .first()
+    )
+    if existing is not None:
+        raise StartRefused(
+            f"{existing.nominee_name}在“{category.name}”项目已有申报（{existing.number}），已为您打开",
+            existing=existing,
+        )
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                Org.objects.select_for_update().get(pk=reporting_unit.pk)
+                nomination = Nomination.objects.create(
+                    campaign=campaign,
+                    category=category,
+                    number=next_number(
+                        campaign_year=campaign.year, reporting_unit=reporting_unit, campaign_id=campaign.pk
+                    ),
+                    recommending_org=recommending_org,
+                    reporting_unit=reporting_unit,
+                    self_applied=actor.role == UserRole.LEARNER,
+                    created_by=actor,
+                    nominee_name=name,
+                    **identity,
+                )
+                record_event(
+                    action="nomination.create",
+                    actor=actor,
+                    target=nomination,
+                    summary=f"{nomination.number} 创建申报：{category.name} {nomination.nominee_name}",
+                    after={
+                        "number": nomination.number,
+                        "category": category.name,
+                        "nominee_account": nomination.nominee_account,
+                        "nominee_org": nomination.nominee_org.code if nomination.nominee_org else "",
+                        "recommending_org": recommending_org.code,
+                    },
+                    ip=ip,
+                )
+            return nomination
+        except IntegrityError:
+            # A number taken by a writer outside the lock (an import): take the next one.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

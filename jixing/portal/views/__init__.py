@@ -1,0 +1,30 @@
+"""The portal's pages: shared lists (lists.py), nomination pages (nominations.py), evidence files
+(attachments.py)."""
+
+from jixing.portal.views.attachments import attachment_delete, attachment_download, attachment_upload
+from jixing.portal.views.lists import home, learner_list, nomination_list, org_list, role_list
+from jixing.portal.views.nominations import (
+    nomination_act,
+    nomination_autosave,
+    nomination_detail,
+    nomination_edit,
+    nomination_pick,
+    nomination_start,
+)
+
+__all__ = [
+    "attachment_delete",
+    "attachment_download",
+    "attachment_upload",
+    "home",
+    "learner_list",
+    "nomination_act",
+    "nomination_autosave",
+    "nomination_detail",
+    "nomination_edit",
+    "nomination_list",
+    "nomination_pick",
+    "nomination_start",
+    "org_list",
+    "role_list",
+]

@@ -1,0 +1,97 @@
+"""Evidence files of a nomination: upload, download (attachment only, after an access check), delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jixing.audit.signals import client_ip
+from jixing.nominations.domain.access import can_edit
+from jixing.nominations.domain.attachments import (
+    UploadRefused,
+    add_attachment,
+    delete_attachment,
+    download_name,
+    upload_slots,
+)
+from jixing.nominations.domain.forms_spec import form_spec
+from jixing.portal.views.nominations import visible_nomination
+
+
+def _attachments_panel(request: HttpRequest, nomination, **extra) -> HttpResponse:
+    spec = form_spec(nomination.category)
+    return render(
+        request,
+        "portal/nominations/_attachments.html",
+        {
+            "nomination": nomination,
+            "attachments": nomination.attachments.order_by("kind", "pk"),
+            "slots": upload_slots(spec),
+            "editable": can_edit(request.user, nomination),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store the files of one kind; each refused file gets its own message (name and reason)."""
+    nomination = visible_nomination(request, pk)
+    kind = request.POST.get("kind", "")
+    uploads = request.FILES.getlist("file")
+    errors, added = [], []
+    if not uploads:
+        errors.append("请选择要上传的文件")
+    for upload in uploads:
+        try:
+            added.append(
+                add_attachment(
+                    nomination=nomination, kind=kind, upload=upload, actor=request.user, ip=client_ip(request)
+                )
+            )
+        except UploadRefused as exc:
+            errors.append(str(exc))
+    if request.htmx:
+        return _attachments_panel(request, nomination, upload_errors=errors, added=added)
+    for error in errors:
+        messages.error(request, error)
+    if added:
+        messages.success(request, f"已上传 {len(added)} 个文件")
+    return redirect("portal:nomination_edit", pk=nomination.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Send a stored file, always as a download and never to be sniffed into something else."""
+    nomination = visible_nomination(request, pk)
+    attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(attachment),
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    nomination = visible_nomination(request, pk)
+    attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
+    delete_attachment(attachment=attachment, actor=request.user, ip=client_ip(request))
+    if request.htmx:
+        return _attachments_panel(request, nomination, notice=f"已删除“{attachment.original_name}”")
+    messages.success(request, f"已删除“{attachment.original_name}”")
+    return redirect("portal:nomination_edit", pk=nomination.pk)

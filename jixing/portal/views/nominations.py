@@ -1,0 +1,213 @@
+"""申报推荐: starting a nomination, filling its form (autosaved), sending it up, and its page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixing.audit.signals import client_ip
+from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.models import Category
+from jixing.nominations.domain.access import (
+    SEND_ACTIONS,
+    available_moves,
+    can_edit,
+    send_move,
+    startable_categories,
+)
+from jixing.nominations.domain.attachments import upload_slots
+from jixing.nominations.domain.drafts import (
+    SubmissionInvalid,
+    form_values,
+    save_draft,
+    submit_nomination,
+)
+from jixing.nominations.domain.forms_spec import form_spec
+from jixing.nominations.domain.history import event_label, last_return, nomination_events
+from jixing.nominations.domain.nominee import nominee_learner
+from jixing.nominations.domain.queries import nominations_visible_to
+from jixing.nominations.domain.starting import StartRefused, start_nomination
+from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.forms import NominationForm
+from jixing.nominations.models import Nomination
+from jixing.people.domain.queries import learners_visible_to
+
+PICK_PAGE_SIZE = 20
+
+
+def visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+    """The nomination if the user may see it (nominations_visible_to), else 404."""
+    rows = nominations_visible_to(request.user).select_related(
+        "campaign", "category", "category__campaign", "recommending_org", "reporting_unit", "nominee_org"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _startable(request: HttpRequest) -> list[Category]:
+    campaign = current_campaign()
+    categories = startable_categories(request.user, campaign) if campaign else []
+    if not categories:
+        raise PermissionDenied("您的账号不能发起申报")
+    return categories
+
+
+@login_required
+def nomination_start(request: HttpRequest) -> HttpResponse:
+    """GET: the categories this user may start. POST: start one (unit category, or a learner himself,
+    or a unit/reporting unit for the learner chosen on the pick page)."""
+    categories = _startable(request)
+    if request.method != "POST":
+        return render(request, "portal/nominations/start.html", {"categories": categories})
+    category = next((c for c in categories if str(c.number) == request.POST.get("category")), None)
+    if category is None:
+        raise PermissionDenied("您不能发起该项目的申报")
+    learner = None
+    if category.is_person:
+        learner_id = request.POST.get("learner", "")
+        if request.user.is_learner:
+            learner = learners_visible_to(request.user).first()
+        elif learner_id.isdigit():
+            learner = get_object_or_404(learners_visible_to(request.user), pk=int(learner_id))
+    try:
+        nomination = start_nomination(
+            category=category, actor=request.user, learner=learner, ip=client_ip(request)
+        )
+    except StartRefused as exc:
+        messages.error(request, str(exc))
+        if exc.existing is not None:
+            return redirect("portal:nomination_edit", pk=exc.existing.pk)
+        return redirect("portal:nomination_start")
+    messages.success(request, f"已创建申报 {nomination.number}，请填写申报表")
+    return redirect("portal:nomination_edit", pk=nomination.pk)
+
+
+@login_required
+def nomination_pick(request: HttpRequest, number: int) -> HttpResponse:
+    """Choose the nominee of a person category: the learners of the user's subtree, by name or 学号."""
+    category = next((c for c in _startable(request) if c.number == number), None)
+    if category is None or not category.is_person or request.user.is_learner:
+        raise PermissionDenied("您不能为他人发起该项目的申报")
+    rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(name__contains=q) | Q(account_id=q))
+    context = {"category": category, "learners": rows[:PICK_PAGE_SIZE], "q": q, "page_size": PICK_PAGE_SIZE}
+    template = "portal/nominations/pick_rows.html" if request.htmx else "portal/nominations/pick.html"
+    return render(request, template, context)
+
+
+def _edit_context(request: HttpRequest, nomination: Nomination, form: NominationForm, **extra) -> dict:
+    spec = form.spec
+    move = send_move(request.user, nomination)
+    return {
+        "nomination": nomination,
+        "spec": spec,
+        "form": form,
+        "send_move": move,
+        "learner": nominee_learner(nomination),
+        "return_note": last_return(nomination) if nomination.state == "returned" else None,
+        "attachments": nomination.attachments.order_by("kind", "pk"),
+        "slots": upload_slots(spec),
+        "editable": True,
+        "saved_at_ms": int(nomination.draft_saved_at.timestamp() * 1000) if nomination.draft_saved_at else 0,
+        **extra,
+    }
+
+
+@login_required
+def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form. POST intent=save keeps a draft; intent=submit sends it up through the state table."""
+    nomination = visible_nomination(request, pk)
+    if not can_edit(request.user, nomination):
+        raise PermissionDenied("此申报当前不可编辑")
+    spec = form_spec(nomination.category)
+    if request.method != "POST":
+        form = NominationForm(initial=form_values(nomination, spec), spec=spec)
+        return render(request, "portal/nominations/edit.html", _edit_context(request, nomination, form))
+    if request.POST.get("intent") != "submit":
+        save_draft(nomination=nomination, data=request.POST, actor=request.user)
+        messages.success(request, f"草稿已保存（{timezone.localtime():%H:%M}）")
+        return redirect("portal:nomination_edit", pk=nomination.pk)
+    try:
+        nomination = submit_nomination(
+            nomination=nomination, data=request.POST, actor=request.user, ip=client_ip(request)
+        )
+    except SubmissionInvalid as exc:
+        count = len(exc.form.errors)
+        top = f"申报表有 {count} 处需要修改，请查看标红的项目；已填写的内容已保存为草稿。"
+        context = _edit_context(request, nomination, exc.form, top_error=top)
+        return render(request, "portal/nominations/edit.html", context)
+    except TransitionRefused as exc:
+        form = NominationForm(request.POST, spec=spec)
+        form.is_valid()
+        context = _edit_context(request, nomination, form, top_error=str(exc))
+        return render(request, "portal/nominations/edit.html", context)
+    messages.success(request, f"申报 {nomination.number} 已{nomination.get_state_display()}")
+    return redirect("portal:nomination_detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX: keep what was typed; answers with the small "已自动保存 HH:MM" indicator."""
+    nomination = visible_nomination(request, pk)
+    nomination = save_draft(nomination=nomination, data=request.POST, actor=request.user)
+    saved_at = nomination.draft_saved_at
+    response = render(request, "portal/nominations/_autosave_status.html", {"saved_at": saved_at})
+    response["HX-Trigger"] = json.dumps({"jixing:draft-saved": {"at": int(saved_at.timestamp() * 1000)}})
+    return response
+
+
+@login_required
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = visible_nomination(request, pk)
+    spec = form_spec(nomination.category)
+    events = [(event, event_label(event.action)) for event in nomination_events(nomination)]
+    moves = available_moves(request.user, nomination)
+    return render(
+        request,
+        "portal/nominations/detail.html",
+        {
+            "nomination": nomination,
+            "spec": spec,
+            "learner": nominee_learner(nomination),
+            "attachments": nomination.attachments.select_related("uploaded_by").order_by("kind", "pk"),
+            "events": events,
+            "send_moves": [m for m in moves if m.action in SEND_ACTIONS],
+            "other_moves": [m for m in moves if m.action not in SEND_ACTIONS],
+            "can_edit": can_edit(request.user, nomination),
+            "return_note": last_return(nomination) if nomination.state == "returned" else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """A move of the state table other than sending the form up (that goes through the form)."""
+    nomination = visible_nomination(request, pk)
+    action = request.POST.get("action", "")
+    if action in SEND_ACTIONS:
+        return redirect("portal:nomination_edit", pk=nomination.pk)
+    try:
+        transition(
+            nomination,
+            action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"申报 {nomination.number} 现为：{nomination.get_state_display()}")
+    return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
