@@ -14,6 +14,10 @@ def main(argv: list[str] | None = None) -> None:
     # Commands are spelt with hyphens on the command line (jixing demo-data), modules with underscores.
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
+    if args and args[0] == "evaluate":
+        # `jixing evaluate` needs no database set-up: it works in a throwaway in-memory database, whatever
+        # DATABASE_URL says, so a batch check can never touch a live instance.
+        os.environ["DATABASE_URL"] = "sqlite://:memory:"
     execute_from_command_line(["jixing", *args])
 
 

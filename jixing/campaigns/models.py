@@ -21,6 +21,10 @@ class Campaign(models.Model):
     definition = models.JSONField("定义", default=dict)
     is_active = models.BooleanField("进行中", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Eligibility results are recomputed for the whole campaign when data they read has changed since
+    # the last evaluation (cross-nomination rules and ranks make partial recomputation wrong).
+    data_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "评选活动"

@@ -54,6 +54,13 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # Evidence kinds declared without a file (bulk entry of the 申报 template, `jixing evaluate`).
+    declared_evidence = models.JSONField("声明的材料", default=list, blank=True)
+    # Eligibility results, recomputed by nominations.domain.evaluation; never typed by anyone.
+    status = models.CharField("资格状态", max_length=16, blank=True, editable=False)
+    rank = models.PositiveIntegerField("默认排序", null=True, blank=True, editable=False)
+    rule_results = models.JSONField("规则结果", default=dict, blank=True, editable=False)
+    evaluated_at = models.DateTimeField("判定时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "申报"
@@ -97,7 +104,11 @@ class RuleDecision(models.Model):
     rule_id = models.CharField("规则", max_length=8)
     holds = models.BooleanField("是否符合")
     comment = models.TextField("意见", blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for decisions that came in a bulk file (申报 template 已确认/已否决): `source` says so.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("来源", max_length=64, blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

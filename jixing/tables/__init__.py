@@ -4,12 +4,20 @@ list of every problem. Pure Python — no Django — so that scripts and other f
 from jixing.tables.columns import CellProblem, Column, Kind, TableSpec
 from jixing.tables.problems import ImportRefused, Problem, ProblemList, format_problem_table
 from jixing.tables.reading import ENCODING_ERROR, Row, TableReader, read_table
-from jixing.tables.templates import LEARNERS_TEMPLATE, ORGS_TEMPLATE, ROLES_TEMPLATE, TEMPLATES
+from jixing.tables.templates import (
+    LEARNERS_TEMPLATE,
+    NOMINATIONS_TEMPLATE,
+    ORGS_TEMPLATE,
+    ROLES_TEMPLATE,
+    TEMPLATES,
+    split_list,
+)
 from jixing.tables.writing import template_bytes, write_csv, write_xlsx
 
 __all__ = [
     "ENCODING_ERROR",
     "LEARNERS_TEMPLATE",
+    "NOMINATIONS_TEMPLATE",
     "ORGS_TEMPLATE",
     "ROLES_TEMPLATE",
     "TEMPLATES",
@@ -24,6 +32,7 @@ __all__ = [
     "TableSpec",
     "format_problem_table",
     "read_table",
+    "split_list",
     "template_bytes",
     "write_csv",
     "write_xlsx",

@@ -10,12 +10,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixing.tables.checks import check_id_number, check_mobile, check_uscc
-from jixing.tables.columns import MAX_INT, Column, Kind, TableSpec
+from jixing.tables.columns import MAX_INT, CellProblem, Column, Kind, TableSpec
 
 ORG_LEVELS = ("省级", "报送单位", "县级", "单位", "部门")
 SECTORS = ("党政机关", "事业单位", "人民团体", "企业", "高校", "中小学", "社会组织", "其他")
 ROLE_KINDS = ("供稿员", "审核员", "管理员", "志愿者", "班子成员")
 VOLUNTEER_TYPES = ("审读", "播音", "其他")
+EVIDENCE_KINDS = (
+    "承诺书",
+    "场景照片",
+    "积分截图",
+    "新闻报道",
+    "获奖证书",
+    "通关证书",
+    "现场视频",
+    "活动记录",
+    "盖章推荐表",
+)
+LIST_SEPARATORS = (";", "；")
 
 
 def _count(header: str, key: str, help: str = "", **options) -> Column:
@@ -103,6 +115,47 @@ ROLES_TEMPLATE = TableSpec(
     ),
 )
 
+
+def split_list(value: str) -> list[str]:
+    """A `;`-separated cell (either semicolon) as its non-empty, stripped parts."""
+    for separator in LIST_SEPARATORS[1:]:
+        value = value.replace(separator, LIST_SEPARATORS[0])
+    return [part.strip() for part in value.split(LIST_SEPARATORS[0]) if part.strip()]
+
+
+def check_evidence(value: str) -> str:
+    unknown = [kind for kind in split_list(value) if kind not in EVIDENCE_KINDS]
+    if unknown:
+        raise CellProblem(f"未知材料类型“{'、'.join(unknown)}”，应为：{'、'.join(EVIDENCE_KINDS)}")
+    return ";".join(split_list(value))
+
+
+NOMINATIONS_TEMPLATE = TableSpec(
+    slug="nominations",
+    title="申报",
+    columns=(
+        Column("申报编号", "number", required=True, max_length=32, help="文件内唯一"),
+        Column("项目", "category", required=True, max_length=32, help="学员标兵 … 模范学习组织"),
+        Column("学号", "account_id", default="", max_length=64, help="个人项目填写"),
+        Column("被推荐组织编码", "nominee_org_code", default="", max_length=64, help="单位项目填写"),
+        Column("推荐单位编码", "recommending_code", required=True, max_length=64),
+        Column(
+            "材料",
+            "evidence",
+            default="",
+            check=check_evidence,
+            help="以 ; 分隔：" + "、".join(EVIDENCE_KINDS),
+        ),
+        _count("活动次数", "activity_count"),
+        _count("填报总积分", "typed_total_points"),
+        _count("填报年度积分", "typed_annual_points"),
+        Column("评审分", "judges_score", Kind.DECIMAL, places=2, maximum=Decimal("9999.99")),
+        Column("已确认", "confirmed", default="", help="判定为符合的规则编号，以 ; 分隔"),
+        Column("已否决", "refused", default="", help="判定为不符合的规则编号，以 ; 分隔"),
+        Column("提交时间", "submitted_at", Kind.DATETIME, help="ISO 8601，如 2023-01-08T10:00:00+08:00"),
+    ),
+)
+
 TEMPLATES: dict[str, TableSpec] = {
-    spec.slug: spec for spec in (ORGS_TEMPLATE, LEARNERS_TEMPLATE, ROLES_TEMPLATE)
+    spec.slug: spec for spec in (ORGS_TEMPLATE, LEARNERS_TEMPLATE, ROLES_TEMPLATE, NOMINATIONS_TEMPLATE)
 }

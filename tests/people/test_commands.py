@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_import_learners_command_takes_name_and_time(tmp_path):
     make_small_province()
     path = tmp_path / "snapshot.csv"
-    path.write_bytes(csv_file([LEARNER_HEADER, ["u1", "张三", "13800000001", "", "TY-QX-S1", "10", "5", ""]]))
+    path.write_bytes(csv_file([LEARNER_HEADER, ["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]]))
     out = StringIO()
     call_command(
         "import_learners",

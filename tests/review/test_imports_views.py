@@ -99,7 +99,7 @@ def test_imports_page_reports_an_unreadable_encoding(admin_client):
 
 
 def test_imports_page_imports_a_snapshot_named_after_the_file(admin_client):
-    data = csv_file([LEARNER_HEADER, ["u1", "张三", "13800000001", "", "TY-QX-S1", "10", "5", ""]])
+    data = csv_file([LEARNER_HEADER, ["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]])
     body = _upload(
         admin_client, "learners", data, name="基准积分.csv", taken_at="2023-01-03 10:00"
     ).content.decode()

@@ -85,7 +85,7 @@ def test_read_table_accepts_headers_in_any_order():
 def test_read_table_collects_every_error_not_only_the_first():
     table = [
         LEARNER_HEADER,
-        ["u1", "张三", "13800000001", "", "S1", "-5", "abc", "0"],
+        ["u1", "张三", "10000000001", "", "S1", "-5", "abc", "0"],
         ["", "李四", "12", "", "S1", "1", "1", ""],
     ]
     _, errors, _ = _read(csv_file(table), LEARNERS_TEMPLATE)
@@ -126,11 +126,11 @@ def test_read_table_xlsx_row_numbers_count_from_the_header():
 
 
 def test_read_table_reads_numbers_typed_into_xlsx_cells():
-    table = [LEARNER_HEADER, [10001, "张三", 13800000001, None, "S1", 30000, 12000.0, None]]
+    table = [LEARNER_HEADER, [10001, "张三", 10000000001, None, "S1", 30000, 12000.0, None]]
     rows, errors, _ = _read(xlsx_file(table), LEARNERS_TEMPLATE)
     assert errors == []
     values = rows[0][1]
-    assert (values["account_id"], values["phone"], values["annual_points"]) == ("10001", "13800000001", 12000)
+    assert (values["account_id"], values["phone"], values["annual_points"]) == ("10001", "10000000001", 12000)
     assert values["national_total_rank"] is None
 
 

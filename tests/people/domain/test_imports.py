@@ -57,10 +57,10 @@ def test_import_snapshot_loads_typed_learners_and_becomes_current(tree):
         12000,
         4500,
     )
-    assert zhang.person_key == person_key(id_number=ZHANG_ID, name="张三", phone="13800000001")
+    assert zhang.person_key == person_key(id_number=ZHANG_ID, name="张三", phone="10000000001")
     li = Learner.objects.get(account_id="u2")
     assert (li.national_total_rank, li.id_number, li.is_real_name) == (None, "", False)
-    assert li.person_key == person_key(id_number="", name="李四", phone="13800000002")
+    assert li.person_key == person_key(id_number="", name="李四", phone="10000000002")
 
 
 def test_import_snapshot_reads_xlsx_and_flag_variants(tree):
@@ -75,7 +75,7 @@ def test_import_snapshot_reads_xlsx_and_flag_variants(tree):
         "是否山西号码",
         "是否省平台工作人员",
     ]
-    data = xlsx_file([header, ["u1", "张三", "13800000001", "S1", 1, 1, "Y", "是", "false"]])
+    data = xlsx_file([header, ["u1", "张三", "10000000001", "S1", 1, 1, "Y", "是", "false"]])
     import_snapshot(data, name="x", taken_at=BASELINE)
     learner = Learner.objects.get()
     assert (learner.is_real_name, learner.is_shanxi_phone, learner.is_platform_staff) == (True, True, False)
@@ -83,7 +83,7 @@ def test_import_snapshot_reads_xlsx_and_flag_variants(tree):
 
 def test_import_snapshot_replaces_the_current_one_only_when_complete(tree):
     old = make_snapshot(current=True)
-    _snapshot_refusal([*LEARNER_ROWS, ["u3", "王五", "13800000003", "", "S1", "-1", "0", ""]])
+    _snapshot_refusal([*LEARNER_ROWS, ["u3", "王五", "10000000003", "", "S1", "-1", "0", ""]])
     assert Snapshot.objects.get(is_current=True) == old
     result = _snapshot(LEARNER_ROWS)
     assert Snapshot.objects.get(is_current=True) == result.snapshot
@@ -95,22 +95,22 @@ def test_import_snapshot_rolls_back_batches_already_inserted(tree, monkeypatch):
     # Batches of 2: the first rows are in the database before the bad last row is read.
     monkeypatch.setattr(imports, "BATCH_SIZE", 2)
     rows = [[f"u{i}", "某人", f"138{i:08d}", "", "S1", "10", "5", ""] for i in range(7)]
-    errors = _snapshot_refusal([*rows, ["u9", "某人", "13800000009", "", "NOPE", "10", "5", ""]])
+    errors = _snapshot_refusal([*rows, ["u9", "某人", "10000000009", "", "NOPE", "10", "5", ""]])
     assert errors == [Problem(9, "组织编码", "NOPE", "组织编码不存在")]
 
 
 def test_import_snapshot_refuses_a_duplicate_account(tree):
-    errors = _snapshot_refusal([*LEARNER_ROWS, ["u1", "张三", "13800000001", "", "S1", "1", "1", ""]])
+    errors = _snapshot_refusal([*LEARNER_ROWS, ["u1", "张三", "10000000001", "", "S1", "1", "1", ""]])
     assert errors == [Problem(4, "学号", "u1", "学号重复（与第 2 行重复）")]
 
 
 def test_import_snapshot_refuses_an_unknown_org(tree):
-    errors = _snapshot_refusal([["u1", "张三", "13800000001", "", "NOPE", "1", "1", ""]])
+    errors = _snapshot_refusal([["u1", "张三", "10000000001", "", "NOPE", "1", "1", ""]])
     assert errors == [Problem(2, "组织编码", "NOPE", "组织编码不存在")]
 
 
 def test_import_snapshot_refuses_negative_points(tree):
-    errors = _snapshot_refusal([["u1", "张三", "13800000001", "", "S1", "-100", "-1", ""]])
+    errors = _snapshot_refusal([["u1", "张三", "10000000001", "", "S1", "-100", "-1", ""]])
     assert errors == [Problem(2, "总积分", "-100", "不能为负数"), Problem(2, "年度积分", "-1", "不能为负数")]
 
 
@@ -118,15 +118,15 @@ def test_import_snapshot_refuses_bad_identity_numbers(tree):
     bad_id = ZHANG_ID[:-1] + ("1" if ZHANG_ID[-1] != "1" else "2")
     errors = _snapshot_refusal(
         [
-            ["u1", "张三", "13800000001", bad_id, "S1", "1", "1", ""],
-            ["u2", "李四", "1380000000", "", "S1", "1", "1", ""],
+            ["u1", "张三", "10000000001", bad_id, "S1", "1", "1", ""],
+            ["u2", "李四", "1000000000", "", "S1", "1", "1", ""],
             ["u3", "王五", "", "", "S1", "1", "1", ""],
             ["u4", "赵六", "", id_number("99999919900101123"), "S1", "1", "1", ""],
         ]
     )
     assert errors == [
         Problem(2, "身份证号", bad_id, "身份证号校验位不正确"),
-        Problem(3, "手机号", "1380000000", "手机号应为以 1 开头的 11 位数字"),
+        Problem(3, "手机号", "1000000000", "手机号应为以 1 开头的 11 位数字"),
         Problem(4, "手机号", "", "身份证号为空时手机号不能为空"),
         Problem(5, "身份证号", id_number("99999919900101123"), "身份证号中的地区码无效"),
     ]
@@ -138,7 +138,7 @@ def test_import_snapshot_refuses_a_missing_column(tree):
 
 
 def test_import_snapshot_warns_but_imports_learners_outside_any_unit(tree):
-    result = _snapshot([["u1", "张三", "13800000001", "", "P", "1", "2", ""]])
+    result = _snapshot([["u1", "张三", "10000000001", "", "P", "1", "2", ""]])
     assert result.warnings[-2:] == [
         Problem(2, "组织编码", "P", "该组织不属于任何单位，学员不参加单位内排名"),
         Problem(2, "年度积分", "2", "年度积分大于总积分（1）"),

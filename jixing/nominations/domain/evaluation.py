@@ -1,0 +1,156 @@
+"""Evaluating a campaign's nominations and keeping the results on each nomination.
+
+Results (status, rank, every rule's outcome with the values that decided it) are stored on the
+nomination. Anything the rules read — a nomination, a decision, an attachment, the snapshot, the org
+tree, the roles — marks the campaign stale (`mark_stale`); pages that show results call `ensure_fresh`,
+which re-evaluates the whole campaign once. The whole campaign, because G.2/G.3/G.6 and the ranks
+depend on other nominations: a partial recomputation would be wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from jixing import eligibility as el
+from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.models import Campaign, Quota
+from jixing.nominations.domain.facts import build_facts
+from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
+from jixing.nominations.models import Nomination
+from jixing.people.domain.queries import current_snapshot
+
+RESULT_FIELDS = ["status", "rank", "rule_results", "evaluated_at"]
+
+
+def mark_stale(campaign: Campaign | None = None) -> None:
+    """Note that data the rules read has changed (all active campaigns when none is given)."""
+    campaigns = (
+        Campaign.objects.filter(pk=campaign.pk)
+        if campaign is not None
+        else Campaign.objects.filter(is_active=True)
+    )
+    campaigns.update(data_changed_at=timezone.now())
+
+
+def is_stale(campaign: Campaign) -> bool:
+    if campaign.evaluated_at is None:
+        return True
+    return campaign.data_changed_at is not None and campaign.data_changed_at >= campaign.evaluated_at
+
+
+def ensure_fresh(campaign: Campaign) -> bool:
+    """Re-evaluate the campaign if anything changed since its last evaluation; True when it did."""
+    campaign.refresh_from_db(fields=["data_changed_at", "evaluated_at"])
+    if not is_stale(campaign):
+        return False
+    evaluate_campaign(campaign)
+    return True
+
+
+def live_outcomes(
+    campaign: Campaign, nominations: list[Nomination], now: datetime
+) -> dict[int, dict[str, str]]:
+    """G.7 and G.8, which only the running campaign can decide.
+
+    G.7: pass while the reporting unit's submitted list in the category is within its quota (submission
+    enforces it; a quota lowered afterwards makes it fail). G.8: pass once submitted (the transition
+    checked the window then) or while the 申报推荐 window is open; fail for a draft after it closed.
+    """
+    seats = {(q.reporting_unit_id, q.category_id): q.seats for q in Quota.objects.filter(campaign=campaign)}
+    used = {
+        (row["reporting_unit_id"], row["category_id"]): row["n"]
+        for row in Nomination.objects.filter(campaign=campaign, state__in=ON_SUBMITTED_LIST)
+        .values("reporting_unit_id", "category_id")
+        .annotate(n=Count("id"))
+    }
+    apply = campaign.phases.filter(key="apply").first()
+    apply_open = apply is not None and (apply.ends_at is None or now < apply.ends_at)
+    outcomes: dict[int, dict[str, str]] = {}
+    for n in nominations:
+        key = (n.reporting_unit_id, n.category_id)
+        quota_ok = used.get(key, 0) <= seats.get(key, 0)
+        in_time = n.submitted_at is not None or apply_open
+        outcomes[n.pk] = {"G.7": "pass" if quota_ok else "fail", "G.8": "pass" if in_time else "fail"}
+    return outcomes
+
+
+def _stored(result: el.Result) -> dict[str, Any]:
+    return {
+        rule_id: {
+            "outcome": r.outcome.value,
+            "values": {k: el.engine.displayable(v) for k, v in r.values.items()},
+            "reviewed": r.reviewed,
+        }
+        for rule_id, r in result.rules.items()
+    }
+
+
+def evaluate_nominations(
+    campaign: Campaign,
+    nominations: list[Nomination],
+    *,
+    external: Mapping[int, Mapping[str, str]] | None = None,
+) -> list[el.Result]:
+    """Results for `nominations` (pass the whole campaign: batch rules and ranks need it), in order."""
+    compiled = compiled_rules(campaign)
+    facts = build_facts(nominations, compiled=compiled, snapshot=current_snapshot(), external=external)
+    return el.evaluate(compiled, facts)
+
+
+def evaluate_campaign(campaign: Campaign) -> int:
+    """Evaluate every nomination of the campaign against its rules and store the results.
+
+    Side effects: updates status/rank/rule_results/evaluated_at of every nomination and the campaign's
+    evaluated_at. Returns the number of nominations evaluated.
+    """
+    started = timezone.now()
+    nominations = list(
+        Nomination.objects.filter(campaign=campaign).select_related(
+            "category", "recommending_org", "reporting_unit"
+        )
+    )
+    results = evaluate_nominations(
+        campaign, nominations, external=live_outcomes(campaign, nominations, started)
+    )
+    for nomination, result in zip(nominations, results, strict=True):
+        nomination.status = result.status.value
+        nomination.rank = result.rank
+        nomination.rule_results = _stored(result)
+        nomination.evaluated_at = started
+    with transaction.atomic():
+        Nomination.objects.bulk_update(nominations, RESULT_FIELDS, batch_size=500)
+        Campaign.objects.filter(pk=campaign.pk).update(evaluated_at=started)
+    campaign.evaluated_at = started
+    return len(nominations)
+
+
+def rule_table(nomination: Nomination) -> list[dict[str, Any]]:
+    """Rows for the rule table of one nomination: id, the plan's wording, how it is decided, the values
+    that decided it, the outcome, and the reviewer's decision if one was recorded."""
+    compiled = compiled_rules(nomination.campaign)
+    stored: Mapping[str, Any] = nomination.rule_results or {}
+    decisions = {d.rule_id: d for d in nomination.decisions.select_related("decided_by")}
+    rows = []
+    for rule in compiled.category(nomination.category.name).rules:
+        if rule.id not in stored:
+            continue
+        entry = stored[rule.id]
+        rows.append(
+            {
+                "id": rule.id,
+                "wording": rule.wording,
+                "decided_by": rule.decided_by or rule.informational or "",
+                "outcome": entry["outcome"],
+                "values": entry["values"],
+                "reviewed": entry["reviewed"],
+                "decision": decisions.get(rule.id),
+                "awaits_decision": entry["outcome"] == "manual",
+            }
+        )
+    return rows
