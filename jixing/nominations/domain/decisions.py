@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from jixing.audit.domain.events import record_event
-from jixing.nominations.domain.evaluation import mark_stale
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.states import Party
 from jixing.nominations.domain.transitions import acts_as
 from jixing.nominations.models import Nomination, RuleDecision

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jixing import eligibility as el
 from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.domain.staleness import is_stale
 from jixing.campaigns.models import Campaign, Quota
 from jixing.nominations.domain.facts import build_facts
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
@@ -26,22 +27,6 @@ from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import current_snapshot
 
 RESULT_FIELDS = ["status", "rank", "rule_results", "evaluated_at"]
-
-
-def mark_stale(campaign: Campaign | None = None) -> None:
-    """Note that data the rules read has changed (all active campaigns when none is given)."""
-    campaigns = (
-        Campaign.objects.filter(pk=campaign.pk)
-        if campaign is not None
-        else Campaign.objects.filter(is_active=True)
-    )
-    campaigns.update(data_changed_at=timezone.now())
-
-
-def is_stale(campaign: Campaign) -> bool:
-    if campaign.evaluated_at is None:
-        return True
-    return campaign.data_changed_at is not None and campaign.data_changed_at >= campaign.evaluated_at
 
 
 def ensure_fresh(campaign: Campaign) -> bool:

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind
 from jixing.campaigns.models import Campaign
-from jixing.nominations.domain.evaluation import mark_stale
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination, RuleDecision
 from jixing.orgs.domain.queries import is_in_subtree

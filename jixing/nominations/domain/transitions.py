@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Quota
 from jixing.nominations.domain.states import Action, Move, Party, find_move
 from jixing.nominations.enums import NominationState as S
@@ -158,6 +159,7 @@ def transition(
             after={"state": locked.state, "reason": reason.strip()},
             ip=ip,
         )
+        mark_stale(locked.campaign)
         if move.action in NOTIFIED_ACTIONS:
             subject = locked.nominee_name or locked.number
             text = f"申报 {locked.number}（{locked.category.name} · {subject}）：{move.action.label}"

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.definitions import ensure_quotas
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
 from jixing.orgs.domain.tree import rebuild_tree
 from jixing.orgs.enums import ALLOWED_PARENT_LEVELS, OrgLevel
@@ -214,6 +215,7 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
             warnings=warnings.sorted(),
             warnings_omitted=warnings.omitted,
         )
+        mark_stale()  # every active campaign's results read this data
         record_event(
             action="orgs.import",
             actor=actor,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key
 from jixing.people.enums import RoleKind
@@ -151,6 +152,7 @@ def import_snapshot(
         snapshot.is_current = True
         snapshot.save(update_fields=["row_count", "is_current"])
         result = SnapshotImportResult(snapshot, count, warnings.sorted(), warnings.omitted)
+        mark_stale()  # every active campaign's results read this data
         record_event(
             action="snapshot.import",
             actor=actor,
@@ -210,6 +212,7 @@ def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:
         replaced, _ = Role.objects.all().delete()
         Role.objects.bulk_create(roles, batch_size=BATCH_SIZE)
         result = RoleImportResult(len(roles), replaced, warnings.sorted(), warnings.omitted)
+        mark_stale()  # every active campaign's results read this data
         record_event(
             action="roles.import",
             actor=actor,
