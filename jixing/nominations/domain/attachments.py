@@ -125,8 +125,13 @@ def upload_slots(spec: FormSpec) -> list[UploadSlot]:
     ]
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+def human_size(size: int) -> str:
+    """10 MB, 1.5 MB, 300 KB, 12 字节: how a limit or a file size is told to the user."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"
 
 
 def clean_name(name: str) -> str:
@@ -179,7 +184,7 @@ def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -
     largest = max(size_limit(c) for c in classes)
     if upload.size > largest:
         raise UploadRefused(
-            f"“{name}”未上传：文件大小 {_megabytes(upload.size)}，超过上限 {_megabytes(largest)}"
+            f"“{name}”未上传：文件大小 {human_size(upload.size)}，超过上限 {human_size(largest)}"
         )
     if upload.size == 0:
         raise UploadRefused(f"“{name}”未上传：文件是空的")
@@ -190,8 +195,8 @@ def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -
         allowed = "、".join(TYPE_LABELS[c] for c in classes)
         raise UploadRefused(f"“{name}”未上传：文件内容不是允许的类型，“{kind}”只接受{allowed}")
     if upload.size > size_limit(sniffed.file_class):
-        limit = _megabytes(size_limit(sniffed.file_class))
-        raise UploadRefused(f"“{name}”未上传：文件大小 {_megabytes(upload.size)}，超过上限 {limit}")
+        limit = human_size(size_limit(sniffed.file_class))
+        raise UploadRefused(f"“{name}”未上传：文件大小 {human_size(upload.size)}，超过上限 {limit}")
     return sniffed
 
 

@@ -1,0 +1,218 @@
+"""Filling in the form: autosave, drafts that keep what was typed, submission and its refusals."""
+
+import pytest
+from django.urls import reverse
+
+from jixing.audit.models import AuditEvent
+from jixing.nominations.domain.transitions import transition
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination
+from tests.factories import make_nomination
+from tests.portal.conftest import open_phase
+from tests.portal.helpers import attach_required, filled_form, start
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit(client, user, nomination, data=None, intent="submit"):
+    client.force_login(user)
+    url = reverse("portal:nomination_edit", args=[nomination.pk])
+    if data is None:
+        return client.get(url)
+    return client.post(url, {**data, "intent": intent})
+
+
+def test_edit_page_shows_snapshot_data_and_the_categorys_fields(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    body = _edit(client, world.users.school, nomination).content.decode()
+    assert "张三" in body and "A1" in body and "10000" in body  # from the snapshot, read-only
+    assert 'name="typed_total_points"' in body and 'name="decl_pledge"' in body
+    assert 'data-limit="1000"' in body
+    assert 'name="activity_count"' not in body
+    assert 'accept="image/*"' in body
+
+
+def test_unit_category_9_form_asks_activity_count_and_no_points(client, world):
+    nomination = start(world, user=world.users.school, number=9, learner=None)
+    body = _edit(client, world.users.school, nomination).content.decode()
+    assert 'name="activity_count"' in body
+    assert 'name="typed_total_points"' not in body
+    assert 'name="judges_score"' not in body
+
+
+def test_autosave_keeps_typed_values_and_answers_with_the_time(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    client.force_login(world.users.school)
+    response = client.post(
+        reverse("portal:nomination_autosave", args=[nomination.pk]),
+        {"summary": "事迹", "typed_total_points": "１２,３４５", "typed_annual_points": "8千"},
+        HTTP_HX_REQUEST="true",
+    )
+    nomination.refresh_from_db()
+    assert response.status_code == 200
+    assert "已自动保存" in response.content.decode()
+    assert "jixing:draft-saved" in response["HX-Trigger"]
+    assert (nomination.summary, nomination.typed_total_points, nomination.typed_annual_points) == (
+        "事迹",
+        12345,
+        None,
+    )
+    # What did not parse is kept as typed, and shown again.
+    assert nomination.draft_data["typed_annual_points"] == "8千"
+    assert 'value="8千"' in _edit(client, world.users.school, nomination).content.decode()
+
+
+def test_save_draft_button_without_javascript_keeps_the_draft(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    response = _edit(client, world.users.school, nomination, {"summary": "草稿内容"}, intent="save")
+    nomination.refresh_from_db()
+    assert (response.status_code, nomination.summary, nomination.state) == (302, "草稿内容", S.DRAFT)
+
+
+def test_unit_admin_submits_a_complete_form(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    response = _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert response["Location"] == reverse("portal:nomination_detail", args=[nomination.pk])
+    assert (
+        nomination.state,
+        nomination.typed_total_points,
+        nomination.declarations,
+        nomination.draft_data,
+    ) == (
+        S.SUBMITTED,
+        10000,
+        ["pledge", "truthful"],
+        {},
+    )
+    content = AuditEvent.objects.get(action="nomination.content")
+    assert content.after["fields"]["summary"] == "长期坚持学习，带动全校教师参与。"
+    assert [a["kind"] for a in content.after["attachments"]] == ["承诺书", "场景照片"]
+
+
+def test_incomplete_submission_shows_errors_and_keeps_what_was_typed(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    data = filled_form(nomination, typed_total_points="", typed_annual_points="abc", decl_pledge=None)
+    data["summary"] = "字" * 1001
+    response = _edit(client, world.users.school, nomination, data)
+    body = response.content.decode()
+    nomination.refresh_from_db()
+    assert response.status_code == 200
+    assert "申报表有 5 处需要修改" in body
+    assert "请填写填报总积分" in body
+    assert "填报年度积分须为整数" in body
+    assert "事迹简介不能超过 1000 字，当前 1001 字" in body
+    assert "请阅读并勾选此项承诺" in body
+    assert "请上传以下材料后再提交：承诺书、场景照片" in body
+    assert 'value="abc"' in body
+    assert (nomination.state, nomination.summary, nomination.draft_data["typed_annual_points"]) == (
+        S.DRAFT,
+        "字" * 1001,
+        "abc",
+    )
+
+
+def test_second_submission_of_a_unit_in_a_category_is_refused_g6_and_stays_a_draft(client, world):
+    make_nomination(
+        campaign=world.campaign, recommending_org=world.tree["school"], number="N-FIRST", nominee_name="李四"
+    )
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    response = _edit(client, world.users.school, nomination, filled_form(nomination, summary="第二份"))
+    body = response.content.decode()
+    nomination.refresh_from_db()
+    assert "本单位已在“学员标兵”项目中申报了 李四（N-FIRST）" in body
+    assert (nomination.state, nomination.summary) == (S.DRAFT, "第二份")
+    assert "第二份" in body
+
+
+def test_submission_after_the_deadline_is_refused_g8_and_keeps_the_draft(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    open_phase(world.campaign, "screen")
+    response = _edit(client, world.users.school, nomination, filled_form(nomination, summary="截止后"))
+    body = response.content.decode()
+    nomination.refresh_from_db()
+    assert "“提交申报”只能在申报推荐阶段进行，当前为：审核报送（G.8）" in body
+    assert (nomination.state, nomination.summary) == (S.DRAFT, "截止后")
+
+
+def test_learner_applies_then_his_unit_confirms(client, world):
+    nomination = start(world, user=world.users.learner, number=1)
+    attach_required(nomination, world.users.learner)
+    _edit(client, world.users.learner, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.AWAITING_UNIT
+    # The learner can no longer edit; his unit can, and submits.
+    assert _edit(client, world.users.learner, nomination).status_code == 403
+    body = _edit(client, world.users.school, nomination).content.decode()
+    assert "确认并提交申报" in body
+    _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.SUBMITTED
+
+
+def test_learners_draft_is_not_the_units_to_edit_before_he_applies(client, world):
+    nomination = start(world, user=world.users.learner, number=1)
+    assert _edit(client, world.users.school, nomination).status_code == 403
+
+
+def test_unit_returns_a_learners_application_and_he_sees_the_reason(client, world):
+    nomination = start(world, user=world.users.learner, number=1)
+    attach_required(nomination, world.users.learner)
+    _edit(client, world.users.learner, nomination, filled_form(nomination))
+    client.force_login(world.users.school)
+    client.post(
+        reverse("portal:nomination_act", args=[nomination.pk]), {"action": "return", "reason": "请补充事迹"}
+    )
+    nomination.refresh_from_db()
+    assert nomination.state == S.RETURNED
+    body = _edit(client, world.users.learner, nomination).content.decode()
+    assert "退回修改：</b>请补充事迹" in body and "一中管理员" in body
+
+
+def test_returned_nomination_is_resubmitted_by_the_unit(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    _edit(client, world.users.school, nomination, filled_form(nomination))
+    transition(Nomination.objects.get(), "return", actor=world.users.taiyuan, reason="积分截图不清晰")
+    body = _edit(client, world.users.school, nomination).content.decode()
+    assert "积分截图不清晰" in body
+    _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.SUBMITTED
+
+
+def test_edit_and_autosave_are_404_outside_the_subtree_and_403_without_the_right(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    _edit(client, world.users.school, nomination, filled_form(nomination))
+    edit = reverse("portal:nomination_edit", args=[nomination.pk])
+    autosave = reverse("portal:nomination_autosave", args=[nomination.pk])
+    for user, status in [
+        (world.users.datong, 404),
+        (world.users.datong_school, 404),
+        (world.users.other_learner, 404),
+        (world.users.taiyuan, 403),  # sees it, does not fill it in
+        (world.users.school, 403),  # submitted: no longer editable
+        (world.users.province, 403),
+    ]:
+        client.force_login(user)
+        assert (user.username, client.get(edit).status_code) == (user.username, status)
+        assert (user.username, client.post(autosave, {"summary": "x"}).status_code) == (user.username, status)
+    nomination.refresh_from_db()
+    assert nomination.summary == "长期坚持学习，带动全校教师参与。"
+
+
+def test_draft_of_a_unit_is_404_for_its_reporting_unit(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    client.force_login(world.users.taiyuan)
+    assert client.get(reverse("portal:nomination_edit", args=[nomination.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["portal:nomination_edit", "portal:nomination_autosave"])
+def test_form_views_redirect_anonymous_to_login(client, world, name):
+    nomination = start(world, user=world.users.school, number=1)
+    response = client.post(reverse(name, args=[nomination.pk]), {"summary": "x"})
+    assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
