@@ -119,7 +119,7 @@ def upload_slots(spec: FormSpec) -> list[UploadSlot]:
             accept=accept_attribute(kind),
             required=kind in spec.required_evidence,
             max_bytes=max(size_limit(c) for c in KIND_CLASSES[kind]),
-            types="、".join(TYPE_LABELS[c] for c in KIND_CLASSES[kind]),
+            types="；".join(f"{TYPE_LABELS[c]}不超过 {human_size(size_limit(c))}" for c in KIND_CLASSES[kind]),
         )
         for kind in spec.evidence
     ]

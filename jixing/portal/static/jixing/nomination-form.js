@@ -96,7 +96,12 @@
       var code = event.detail.xhr ? event.detail.xhr.status : 0;
       setStatus(code === 403 ? "此申报已不可编辑，未保存" : "自动保存失败，内容已暂存在本机", true);
     });
-    restore();
+    // After htmx has bound the form's autosave (it does so once the document is ready).
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { window.setTimeout(restore, 0); });
+    } else {
+      window.setTimeout(restore, 0);
+    }
   }
 
   // Uploads: refuse an oversized file before sending it; show progress for large ones.
