@@ -132,6 +132,13 @@ def test_upload_and_delete_are_audit_events(client, world, draft):
     assert AuditEvent.objects.get(action="nomination.attachment_add").after["sha256"] == attachment.sha256
 
 
+def test_upload_marks_the_campaigns_results_stale(client, world, draft):
+    world.campaign.__class__.objects.filter(pk=world.campaign.pk).update(data_changed_at=None)
+    _upload(client, world.users.school, draft, "场景照片", upload("a.png", image_bytes(), "image/png"))
+    world.campaign.refresh_from_db()
+    assert world.campaign.data_changed_at is not None
+
+
 def test_upload_without_javascript_redirects_back_to_the_form(client, world, draft):
     response = _upload(
         client, world.users.school, draft, "场景照片", upload("a.png", image_bytes()), htmx=False

@@ -26,6 +26,7 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
 from jixing.nominations.enums import EvidenceKind
@@ -119,7 +120,9 @@ def upload_slots(spec: FormSpec) -> list[UploadSlot]:
             accept=accept_attribute(kind),
             required=kind in spec.required_evidence,
             max_bytes=max(size_limit(c) for c in KIND_CLASSES[kind]),
-            types="；".join(f"{TYPE_LABELS[c]}不超过 {human_size(size_limit(c))}" for c in KIND_CLASSES[kind]),
+            types="；".join(
+                f"{TYPE_LABELS[c]}不超过 {human_size(size_limit(c))}" for c in KIND_CLASSES[kind]
+            ),
         )
         for kind in spec.evidence
     ]
@@ -221,7 +224,8 @@ def add_attachment(
 
     Side effects: writes the (re-encoded) file under MEDIA_ROOT/evidence/<year>/<month>/<random name>;
     creates the Attachment (size, sha256 and type of the stored bytes) and an audit event in one
-    transaction; removes the file again if that transaction fails. Raises PermissionDenied when the actor
+    transaction, marking the campaign's eligibility results stale; removes the file again if that
+    transaction fails. Raises PermissionDenied when the actor
     may not edit the nomination, UploadRefused (file name and reason) for a refused file.
     """
     name = clean_name(upload.name or "")
@@ -254,6 +258,7 @@ def add_attachment(
                 after=_described(attachment),
                 ip=ip,
             )
+            mark_stale(nomination.campaign)
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
         raise
@@ -274,8 +279,8 @@ def _described(attachment: Attachment) -> dict:
 def delete_attachment(*, attachment: Attachment, actor, ip: str | None = None) -> None:
     """Remove an evidence file from an editable nomination.
 
-    Side effects: deletes the Attachment and writes an audit event in one transaction; the file itself is
-    removed once that transaction commits. Raises PermissionDenied when the actor may not edit.
+    Side effects: deletes the Attachment and writes an audit event in one transaction (results marked
+    stale); the file itself is removed once that transaction commits. Raises PermissionDenied when the actor may not edit.
     """
     nomination = attachment.nomination
     if not can_edit(actor, nomination):
@@ -291,6 +296,7 @@ def delete_attachment(*, attachment: Attachment, actor, ip: str | None = None) -
             ip=ip,
         )
         attachment.delete()
+        mark_stale(nomination.campaign)
         transaction.on_commit(lambda: storage.delete(stored_name))
 
 

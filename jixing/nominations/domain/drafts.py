@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.access import can_edit, send_move
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
 from jixing.nominations.domain.transitions import transition
@@ -22,6 +23,8 @@ from jixing.nominations.forms import NominationForm, raw_values
 from jixing.nominations.models import Nomination
 
 NUMBER_FIELDS = ("typed_total_points", "typed_annual_points", "activity_count")
+# The typed values the eligibility rules read (G.9, 9.4): a change makes stored results stale.
+RULE_INPUTS = NUMBER_FIELDS
 
 
 class SubmissionInvalid(Exception):
@@ -70,8 +73,9 @@ def save_draft(
 ) -> Nomination:
     """Keep what was typed: `data` as typed in draft_data, the values that parse on the columns.
 
-    Side effects: saves the nomination (locked meanwhile). Not an audit event: drafts change with every
-    keystroke; what is sent up is recorded at submission (nomination.content). Raises PermissionDenied
+    Side effects: saves the nomination (locked meanwhile); marks the campaign's eligibility results stale
+    when a value the rules read changed. Not an audit event: drafts change with every keystroke; what is
+    sent up is recorded at submission (nomination.content). Raises PermissionDenied
     when the actor may not edit the nomination in its present state (e.g. it was submitted meanwhile).
     """
     spec = form_spec(nomination.category)
@@ -81,7 +85,10 @@ def save_draft(
             raise PermissionDenied("此申报当前不可编辑")
         form = NominationForm(data, spec=spec)
         form.is_valid()
+        before = [getattr(locked, name) for name in RULE_INPUTS]
         touched = _apply_columns(locked, form)
+        if before != [getattr(locked, name) for name in RULE_INPUTS]:
+            mark_stale(locked.campaign)
         locked.draft_data = raw_values(spec, data)
         locked.draft_saved_at = now or timezone.now()
         locked.save(update_fields=[*touched, "draft_data", "draft_saved_at", "updated_at"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind, PhaseKey
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import startable_categories
@@ -64,7 +65,7 @@ def start_nomination(
     Unit admins start for a learner of their subtree or for their own unit; reporting reviewers start
     categories 4–6 for a learner of their subtree; a learner starts for himself (his unit confirms later).
     Side effects: creates the nomination (state draft) with the next number of its reporting unit, whose
-    row is locked meanwhile; writes an audit event. Raises PermissionDenied when the actor may not start
+    row is locked meanwhile; writes an audit event; marks the campaign's eligibility results stale. Raises PermissionDenied when the actor may not start
     in this category, StartRefused outside the 申报推荐 window (G.8), for a learner outside the actor's
     scope, or when the same nominee already has a live nomination of this unit in the category.
     """
@@ -136,6 +137,7 @@ def start_nomination(
                     },
                     ip=ip,
                 )
+                mark_stale(campaign)
             return nomination
         except IntegrityError:
             # A number taken by a writer outside the lock (an import): take the next one.

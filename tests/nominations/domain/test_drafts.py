@@ -102,3 +102,17 @@ def test_submit_of_an_incomplete_form_raises_with_the_form_and_keeps_the_draft(d
 @pytest.mark.parametrize(("text", "count"), [("学习强国", 4), ("a\r\nb", 3), ("😀字", 2), ("", 0)])
 def test_count_characters_counts_what_a_reader_sees(text, count):
     assert count_characters(text) == count
+
+
+def test_save_draft_marks_results_stale_only_when_a_value_the_rules_read_changes(draft):
+    nomination, admin, now = draft
+    campaign = nomination.campaign
+    campaign.__class__.objects.filter(pk=campaign.pk).update(data_changed_at=None)
+    save_draft(nomination=nomination, data={"summary": "只改简介"}, actor=admin, now=now)
+    campaign.refresh_from_db()
+    assert campaign.data_changed_at is None
+    save_draft(
+        nomination=nomination, data={"summary": "只改简介", "typed_total_points": "100"}, actor=admin, now=now
+    )
+    campaign.refresh_from_db()
+    assert campaign.data_changed_at is not None
