@@ -13,7 +13,7 @@ from django.utils import timezone
 from jixing.accounts.enums import UserRole
 from jixing.campaigns.enums import CategoryKind, Recommender
 from jixing.campaigns.models import Campaign, Category
-from jixing.nominations.domain.states import Action, Move, Party, find_move, moves_from
+from jixing.nominations.domain.states import Action, Move, find_move, moves_from
 from jixing.nominations.domain.transitions import acts_as
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
@@ -82,7 +82,3 @@ def available_moves(user, nomination: Nomination, *, now: datetime | None = None
             continue
         moves.append(move)
     return moves
-
-
-def is_recommender(user, nomination: Nomination) -> bool:
-    return Party.RECOMMENDER in acts_as(user, nomination)
