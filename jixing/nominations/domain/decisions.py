@@ -18,6 +18,10 @@ class DecisionRefused(Exception):
     pass
 
 
+def can_decide(user, nomination: Nomination) -> bool:
+    return bool(acts_as(user, nomination) & REVIEWERS)
+
+
 def record_decision(
     nomination: Nomination, *, rule_id: str, holds: bool, comment: str, actor, ip: str | None = None
 ) -> RuleDecision:
@@ -27,7 +31,7 @@ def record_decision(
     judgement (`manual`, or already decided), and a 不符合 needs a comment. Side effects: the decision
     row, an audit event in the same transaction, the campaign marked for re-evaluation.
     """
-    if not (acts_as(actor, nomination) & REVIEWERS):
+    if not can_decide(actor, nomination):
         raise PermissionDenied("只有报送单位或省平台可以对规则作出判定")
     entry = (nomination.rule_results or {}).get(rule_id)
     if entry is None:

@@ -25,12 +25,14 @@ from jixing.nominations.domain.access import (
     startable_categories,
 )
 from jixing.nominations.domain.attachments import upload_slots
+from jixing.nominations.domain.decisions import can_decide
 from jixing.nominations.domain.drafts import (
     SubmissionInvalid,
     form_values,
     save_draft,
     submit_nomination,
 )
+from jixing.nominations.domain.evaluation import ensure_fresh, rule_table
 from jixing.nominations.domain.forms_spec import form_spec
 from jixing.nominations.domain.history import event_label, last_return, nomination_events
 from jixing.nominations.domain.nominee import nominee_learner
@@ -170,6 +172,8 @@ def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = visible_nomination(request, pk)
+    if ensure_fresh(nomination.campaign):
+        nomination.refresh_from_db()
     spec = form_spec(nomination.category)
     events = [(event, event_label(event.action)) for event in nomination_events(nomination)]
     moves = available_moves(request.user, nomination)
@@ -186,6 +190,8 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "other_moves": [m for m in moves if m.action not in SEND_ACTIONS],
             "can_edit": can_edit(request.user, nomination),
             "return_note": last_return(nomination) if nomination.state == "returned" else None,
+            "rule_rows": rule_table(nomination),
+            "can_decide": can_decide(request.user, nomination),
         },
     )
 

@@ -1,0 +1,37 @@
+"""Reviewers' judgement on rules the data cannot settle (manual): one POST per decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from jixing.audit.signals import client_ip
+from jixing.nominations.domain.decisions import DecisionRefused, record_decision
+from jixing.nominations.domain.queries import nominations_visible_to
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, rule_id: str) -> HttpResponse:
+    nomination = get_object_or_404(nominations_visible_to(request.user), pk=pk)
+    holds = request.POST.get("holds")
+    if holds not in ("1", "0"):
+        messages.error(request, "请选择“符合”或“不符合”")
+    else:
+        try:
+            record_decision(
+                nomination,
+                rule_id=rule_id,
+                holds=holds == "1",
+                comment=request.POST.get("comment", ""),
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except DecisionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已记录规则 {rule_id} 的判定")
+    return redirect("portal:nomination_detail", pk=nomination.pk)

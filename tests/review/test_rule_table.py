@@ -1,0 +1,93 @@
+"""The rule table on a nomination's page, for every role that may see it, and reviewers' decisions."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from jixing.accounts.enums import UserRole
+from jixing.nominations.models import Attachment, RuleDecision
+from tests.factories import (
+    make_campaign,
+    make_learner,
+    make_nomination,
+    make_small_province,
+    make_snapshot,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    tree = make_small_province()
+    snapshot = make_snapshot()
+    make_learner(snapshot=snapshot, org=tree["dept"], account_id="A1", national_total_rank=1000)
+    campaign = make_campaign()
+    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A1",
+                                 submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
+    Attachment.objects.create(nomination=nomination, kind="承诺书", file="x.pdf", original_name="承诺书.pdf")
+    users = {
+        "province": make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"]),
+        "taiyuan": make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"]),
+        "datong": make_user(username="dt", role=UserRole.REPORTING_REVIEWER, org=tree["datong"]),
+        "school": make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"]),
+        "learner": make_user(username="l", role=UserRole.LEARNER, org=tree["dept"], account_id="A1"),
+    }
+    return nomination, users
+
+
+@pytest.mark.parametrize(
+    ("user", "decides"), [("province", True), ("taiyuan", True), ("school", False), ("learner", False)]
+)
+def test_rule_table_is_shown_to_every_role_that_sees_the_nomination(client, world, user, decides):
+    nomination, users = world
+    client.force_login(users[user])
+    body = client.get(reverse("portal:nomination_detail", args=[nomination.pk])).content.decode()
+    assert "「所在学习组织为独立法人单位，且不少于30人」" in body  # 1.2 in the plan's words
+    assert "单位·学员数：40" in body  # the value that decided it
+    assert "待人工判定" in body  # G.1 awaits a reviewer
+    assert (reverse("review:decide", args=[nomination.pk, "G.1"]) in body) is decides
+
+
+def test_other_subtree_gets_404_for_page_and_decision(client, world):
+    nomination, users = world
+    client.force_login(users["datong"])
+    assert client.get(reverse("portal:nomination_detail", args=[nomination.pk])).status_code == 404
+    response = client.post(reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1"})
+    assert response.status_code == 404
+
+
+def test_reviewer_records_a_decision_and_the_table_shows_it(client, world):
+    nomination, users = world
+    client.force_login(users["taiyuan"])
+    client.get(reverse("portal:nomination_detail", args=[nomination.pk]))  # evaluates
+    response = client.post(
+        reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1", "comment": "已核承诺书"}
+    )
+    assert response.status_code == 302
+    decision = RuleDecision.objects.get()
+    assert (decision.rule_id, decision.holds, decision.comment, decision.decided_by) == (
+        "G.1",
+        True,
+        "已核承诺书",
+        users["taiyuan"],
+    )
+    body = client.get(reverse("portal:nomination_detail", args=[nomination.pk])).content.decode()
+    assert "ty 于" in body and "判定符合：已核承诺书" in body
+
+
+def test_unit_admin_may_not_decide(client, world):
+    nomination, users = world
+    client.force_login(users["school"])
+    client.get(reverse("portal:nomination_detail", args=[nomination.pk]))
+    response = client.post(reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1"})
+    assert response.status_code == 403
+    assert RuleDecision.objects.count() == 0
+
+
+def test_decision_post_needs_login(client, world):
+    nomination, _ = world
+    response = client.post(reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1"})
+    assert response.status_code == 302
