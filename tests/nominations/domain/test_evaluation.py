@@ -112,7 +112,11 @@ def test_reviewer_decision_settles_a_manual_rule_and_is_shown(world):
     record_decision(nomination, rule_id="G.1", holds=True, comment="承诺书已核", actor=reviewer)
     ensure_fresh(campaign)
     nomination.refresh_from_db()
-    assert nomination.rule_results["G.1"] == {"outcome": "pass", "values": {"attachments": ["承诺书"]}, "reviewed": True}
+    assert nomination.rule_results["G.1"] == {
+        "outcome": "pass",
+        "values": {"attachments": ["承诺书"]},
+        "reviewed": True,
+    }
     row = next(r for r in rule_table(nomination) if r["id"] == "G.1")
     assert (row["decision"].decided_by, row["decision"].comment) == (reviewer, "承诺书已核")
     assert row["wording"].startswith("具有中华人民共和国国籍")
