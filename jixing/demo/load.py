@@ -1,0 +1,271 @@
+"""Writing the demo province into the database: one transaction that replaces the previous demo.
+
+The demo owns the database it fills: it recognises its own earlier run by the demo campaign
+(shanxi-2022-demo). It then replaces the org tree and everything that hangs off it (snapshots with their
+learners, roles, nominations with their attachments and decisions, quotas) and keeps everything else:
+campaign rows are updated in place, accounts keep their ids (sessions survive), accounts made by hand keep
+their place in the tree (re-attached by org code), and the audit chain gets one event. A database whose
+orgs were not made by the demo is refused unless `force` is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max, Model, ProtectedError
+
+from jixing.accounts.models import User
+from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
+from jixing.campaigns.models import Campaign
+from jixing.demo.accounts import DEMO_PASSWORD
+from jixing.demo.phases import DEMO_SLUG, DemoWindows, install_campaigns
+from jixing.demo.placeholders import PLACEHOLDERS, evidence_name
+from jixing.demo.plan import ORG_MODEL_FIELDS, Province
+from jixing.nominations.models import Attachment, Nomination, RuleDecision
+from jixing.orgs.domain.tree import derive_tree_fields
+from jixing.orgs.models import Org
+from jixing.people.domain.identity import person_key
+from jixing.people.models import Learner, Role, Snapshot
+
+SNAPSHOT_NAME = "2023年1月3日10时基准积分"
+SNAPSHOT_TAKEN_AT = datetime(2023, 1, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+BATCH = 2000
+
+
+class DemoDataRefused(Exception):
+    """The database holds data the demo did not make; the message says what and how to proceed."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    campaign: Campaign
+    users: dict[str, User]
+    counts: dict[str, int]
+
+
+def check_database(*, force: bool) -> None:
+    orgs = Org.objects.count()
+    if orgs and not force and not Campaign.objects.filter(slug=DEMO_SLUG).exists():
+        raise DemoDataRefused(
+            f"数据库中已有 {orgs} 个组织，且不是演示数据生成的。演示数据会替换整个组织树及其下的学员、角色和申报。"
+            "如确需覆盖，请加 --force；或设置 JIXING_DATA_DIR 使用另一个数据库。"
+        )
+
+
+def _reset() -> dict[int, str]:
+    """Delete the previous tree and what hangs off it; returns each attached account's org code."""
+    attached = dict(User.objects.filter(org__isnull=False).values_list("pk", "org__code"))
+    User.objects.filter(org__isnull=False).update(org=None)
+    Nomination.objects.all().delete()
+    Role.objects.all().delete()
+    Snapshot.objects.all().delete()
+    # The tree protects itself (parent → PROTECT): cut the links first, then delete it whole.
+    Org.objects.update(parent=None, unit=None, reporting_unit=None)
+    Org.objects.all().delete()
+    return attached
+
+
+def _create_orgs(province: Province) -> dict[str, int]:
+    """Insert the whole tree in one bulk insert, its derived fields (path, unit, reporting_unit) already
+    filled: ids are given here rather than by the database, so the derived fields can be computed first
+    (a bulk_update of them afterwards took most of the run). The table is empty after _reset, so the ids
+    start again at 1 and the same seed gives the same ids; the sequence is then moved past them."""
+    start = (Org.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    ids = {plan.code: start + index for index, plan in enumerate(province.orgs)}
+    orgs = [
+        Org(
+            id=ids[p.code],
+            parent_id=ids.get(p.parent_code or ""),
+            **{f: getattr(p, f) for f in ORG_MODEL_FIELDS},
+        )
+        for p in province.orgs
+    ]
+    derive_tree_fields(orgs)
+    Org.objects.bulk_create(orgs, batch_size=BATCH)  # parents come before children in the plan
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Org]):
+            cursor.execute(statement)
+    return ids
+
+
+def _create_users(province: Province, ids: dict[str, int], attached: dict[int, str]) -> dict[str, User]:
+    password = make_password(DEMO_PASSWORD)  # hashed once: the same password for every demo account
+    users: dict[str, User] = {}
+    for plan in province.users:
+        user = User.objects.filter(username=plan.username).first() or User(username=plan.username)
+        user.role, user.org_id, user.full_name = plan.role, ids[plan.org_code], plan.full_name
+        user.account_id, user.is_staff, user.is_superuser = plan.account_id, plan.is_staff, plan.is_superuser
+        user.is_active, user.password = True, password
+        user.save()
+        users[plan.username] = user
+        attached.pop(user.pk, None)
+    for pk, code in attached.items():  # accounts made by hand go back to their node, if it still exists
+        if code in ids:
+            User.objects.filter(pk=pk).update(org_id=ids[code])
+    return users
+
+
+def _create_people(province: Province, ids: dict[str, int], importer: User) -> Snapshot:
+    snapshot = Snapshot.objects.create(
+        name=SNAPSHOT_NAME,
+        taken_at=SNAPSHOT_TAKEN_AT,
+        imported_by=importer,
+        source_name=f"jixing demo-data --seed {province.seed}",
+        row_count=len(province.learners),
+        is_current=True,
+    )
+    rows = (
+        Learner(
+            snapshot=snapshot,
+            person_key=person_key(id_number=p.id_number, name=p.name, phone=p.phone),
+            org_id=ids[p.org_code],
+            account_id=p.account_id,
+            name=p.name,
+            phone=p.phone,
+            id_number=p.id_number,
+            total_points=p.total_points,
+            annual_points=p.annual_points,
+            national_total_rank=p.national_total_rank,
+            national_annual_rank=p.national_annual_rank,
+            perfect_clearances=p.perfect_clearances,
+            is_real_name=p.is_real_name,
+            is_shanxi_phone=p.is_shanxi_phone,
+            is_platform_staff=p.is_platform_staff,
+        )
+        for p in province.learners
+    )
+    _bulk(Learner, rows)
+    roles = (
+        Role(
+            account_id=r.account_id,
+            org_id=ids[r.org_code],
+            kind=r.kind,
+            is_full_time=r.is_full_time,
+            assessments=r.assessments,
+            training_hours=r.training_hours,
+            volunteer_type=r.volunteer_type,
+        )
+        for r in province.roles
+    )
+    _bulk(Role, roles)
+    return snapshot
+
+
+def _bulk(model: type[Model], rows) -> None:
+    batch: list[Model] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            model.objects.bulk_create(batch)
+            batch = []
+    model.objects.bulk_create(batch)
+
+
+def _create_nominations(
+    province: Province,
+    campaign: Campaign,
+    ids: dict[str, int],
+    users: dict[str, User],
+) -> dict[str, int]:
+    categories = {c.number: c.pk for c in campaign.categories.all()}
+    nominations = []
+    for plan in province.nominations:
+        creator = users.get(plan.created_by or "")
+        nominations.append(
+            Nomination(
+                campaign=campaign,
+                category_id=categories[plan.category_number],
+                number=plan.number,
+                nominee_account=plan.nominee_account,
+                nominee_name=plan.nominee_name,
+                nominee_org_id=ids.get(plan.nominee_org_code or ""),
+                recommending_org_id=ids[plan.recommending_code],
+                reporting_unit_id=ids[plan.reporting_code],
+                state=plan.state,
+                summary=plan.summary,
+                typed_total_points=plan.typed_total_points,
+                typed_annual_points=plan.typed_annual_points,
+                judges_score=plan.judges_score,
+                activity_count=plan.activity_count,
+                warn_reason=plan.warn_reason,
+                created_by=creator,
+                submitted_at=plan.submitted_at,
+                self_applied=plan.self_applied,
+                declarations=plan.declarations,
+            )
+        )
+    Nomination.objects.bulk_create(nominations, batch_size=500)
+    org_names = {plan.code: plan.name for plan in province.orgs}
+    attachments, decisions = [], []
+    for plan, row in zip(province.nominations, nominations, strict=True):
+        subject = plan.nominee_name or org_names.get(plan.nominee_org_code or "", "")
+        for index, kind in enumerate(plan.attachments):
+            file = PLACEHOLDERS[kind]
+            attachments.append(
+                Attachment(
+                    nomination=row,
+                    kind=kind,
+                    file=evidence_name(plan.number, index, kind),
+                    original_name=f"{kind}-{subject}.{file.extension}",
+                    size=file.size,
+                    sha256=file.sha256,
+                    uploaded_by=row.created_by,
+                    content_type=file.content_type,
+                )
+            )
+        judge = users.get(plan.decided_by or "")
+        for rule_id, holds in [(r, True) for r in plan.confirmed] + [(r, False) for r in plan.refused]:
+            comment = "材料齐全，经审核符合要求" if holds else "印证材料不足，经审核不符合要求"
+            decisions.append(
+                RuleDecision(nomination=row, rule_id=rule_id, holds=holds, comment=comment, decided_by=judge)
+            )
+    Attachment.objects.bulk_create(attachments, batch_size=BATCH)
+    RuleDecision.objects.bulk_create(decisions, batch_size=BATCH)
+    return {"nominations": len(nominations), "attachments": len(attachments), "decisions": len(decisions)}
+
+
+def load_province(
+    province: Province,
+    *,
+    definition: dict,
+    windows: DemoWindows,
+    force: bool = False,
+    phase_label: str = "",
+) -> Loaded:
+    """Replace the demo data with `province`, in one transaction.
+
+    Side effects: deletes the previous org tree and everything hanging off it (see the module's note),
+    creates orgs, the snapshot, roles, accounts and nominations, installs the historical and the demo
+    campaign (windows moved by `windows.shift`), marks the demo campaign's eligibility results stale (the
+    first page that shows them computes them) and records one audit event. Raises DemoDataRefused when
+    the database holds orgs the demo did not make and `force` is false.
+    """
+    with transaction.atomic():
+        check_database(force=force)
+        try:
+            attached = _reset()
+        except ProtectedError as exc:
+            raise DemoDataRefused(f"旧的演示数据仍被其他数据引用，无法替换：{exc.protected_objects}") from exc
+        ids = _create_orgs(province)
+        _, campaign = install_campaigns(definition, shift=windows.shift)
+        users = _create_users(province, ids, attached)
+        _create_people(province, ids, users["province"])
+        counts = _create_nominations(province, campaign, ids, users)
+        counts.update(orgs=len(ids), learners=len(province.learners), roles=len(province.roles))
+        # Eligibility results are computed once, by the first page that shows them (ensure_fresh).
+        mark_stale(campaign)
+        record_event(
+            action="demo.loaded",
+            target=campaign,
+            summary=(
+                f"载入演示数据：种子 {province.seed}，学员 {len(province.learners)}，"
+                f"申报 {counts['nominations']}，当前阶段 {phase_label}"
+            ),
+        )
+    return Loaded(campaign=campaign, users=users, counts=counts)

@@ -1,0 +1,92 @@
+"""Running `jixing demo-data` again: same rows, windows moved, foreign data refused."""
+
+import hashlib
+
+import pytest
+from django.core.management.base import CommandError
+
+from jixing.accounts.models import User
+from jixing.campaigns.models import Campaign, Phase, Quota
+from jixing.nominations.models import Attachment, Nomination, RuleDecision
+from jixing.orgs.enums import OrgLevel
+from jixing.orgs.models import Org
+from jixing.people.models import Learner, Role, Snapshot
+from tests.demo.conftest import NOW
+from tests.factories import make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def _checksum(rows) -> str:
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
+
+
+def _snapshot_of_database() -> dict[str, object]:
+    learners = Learner.objects.values_list(
+        "account_id", "name", "phone", "id_number", "person_key", "org__code", "total_points", "annual_points",
+        "national_total_rank", "national_annual_rank", "perfect_clearances", "is_real_name", "is_shanxi_phone",
+        "is_platform_staff",
+    )  # fmt: skip
+    orgs = Org.objects.values_list(
+        "code", "name", "parent__code", "level", "unit__code", "reporting_unit__code", "depth", "members", "staff",
+        "uscc", "daily_active_rate", "articles_submitted",
+    )  # fmt: skip
+    roles = Role.objects.values_list("account_id", "org__code", "kind", "is_full_time", "training_hours")
+    nominations = Nomination.objects.values_list(
+        "number", "category__number", "state", "nominee_account", "nominee_org__code", "recommending_org__code",
+        "reporting_unit__code", "typed_total_points", "typed_annual_points", "summary", "submitted_at",
+    )  # fmt: skip
+    return {
+        "counts": [
+            m.objects.count()
+            for m in (
+                Org,
+                Learner,
+                Snapshot,
+                Role,
+                Nomination,
+                Attachment,
+                RuleDecision,
+                User,
+                Campaign,
+                Phase,
+                Quota,
+            )
+        ],
+        "learners": _checksum(learners),
+        "orgs": _checksum(orgs),
+        "roles": _checksum(roles),
+        "nominations": _checksum(nominations),
+    }
+
+
+def test_demo_data_twice_gives_the_same_rows_and_moves_the_windows(demo_data):
+    demo_data()
+    campaign = Campaign.objects.get(slug="shanxi-2022-demo")
+    assert campaign.is_active and campaign.phase_at(NOW).key == "apply"
+    # An account made by hand keeps its place in the tree across runs (re-attached by org code).
+    User.objects.create_user(username="helper", password="x" * 12, org=Org.objects.get(code="1402"))
+    first = _snapshot_of_database()
+
+    demo_data(phase="审核报送")
+    assert campaign.phase_at(NOW).key == "screen"
+    demo_data(phase="commend")
+    assert campaign.phase_at(NOW).key == "commend"
+    assert User.objects.get(username="helper").org.code == "1402"
+    # The windows moved in place: still one demo campaign, the historical one untouched and inactive.
+    assert Campaign.objects.count() == 2 and Phase.objects.count() == 10
+    historical = Campaign.objects.get(slug="shanxi-2022")
+    assert not historical.is_active
+    assert historical.phases.get(key="apply").ends_at.isoformat() == "2023-01-09T08:00:00+00:00"
+
+    demo_data(phase="apply")
+    assert _snapshot_of_database() == first
+
+
+def test_demo_data_refuses_a_database_with_other_orgs(demo_data):
+    make_org(name="某市", level=OrgLevel.REPORTING_UNIT, code="X1")
+    with pytest.raises(CommandError, match="--force"):
+        demo_data()
+    assert Org.objects.count() == 1
+    demo_data(force=True)
+    assert not Org.objects.filter(code="X1").exists()
