@@ -31,7 +31,7 @@ STATE_WEIGHTS: dict[str, int] = {
     S.DRAFT: 12, S.AWAITING_UNIT: 5, S.SUBMITTED: 18, S.RETURNED: 6, S.REJECTED: 6, S.RECOMMENDED: 14,
     S.SELECTED: 8, S.NOT_SELECTED: 6, S.PUBLISHED: 6, S.WITHDRAWN: 5, S.APPROVED: 6, S.COMMENDED: 6,
 }  # fmt: skip
-# Nominations per category (4–6: one per reporting unit, which recommends them itself).
+# Nominations per category (4–6: one or two per reporting unit, which fills them itself).
 TARGETS = {1: 60, 2: 55, 3: 30, 4: 16, 5: 16, 6: 16, 7: 30, 8: 32, 9: 45}
 MANUAL_RULES = {3: ("3.1",), 6: ("6.4",), 8: ("8.2", "8.4"), 9: ("9.4",)}
 # Used when a definition does not list a category's evidence (older definitions).

@@ -138,7 +138,7 @@ def _challengers(b: NominationBuilder, *, exclude: set[str]) -> list[Candidate]:
 
 
 def _role_holders(b: NominationBuilder, number: int) -> list[Candidate]:
-    """One nominee per reporting unit (which recommends categories 4–6 itself), mostly a holder of the
+    """One or two nominees per reporting unit (which fills categories 4–6 itself), mostly a holder of the
     role who meets the rules; now and then any holder, or somebody without the role (4.1/5.1/6.1 fail)."""
     kind = ROLE_OF_CATEGORY[number]
     holders: dict[str, list[LearnerPlan]] = defaultdict(list)
@@ -163,7 +163,13 @@ def _role_holders(b: NominationBuilder, number: int) -> list[Candidate]:
             nominee = min(good, key=by_annual)
         else:
             nominee = b.rng.choice(people)
-        pool.append(Candidate(org.code, nominee=nominee))
+        # The reporting unit fills the form, but G.6 counts it against the nominee's own unit.
+        pool.append(Candidate(b.orgs[nominee.org_code].unit_code or org.code, nominee=nominee))
+        second = [
+            p for p in good if p is not nominee and b.orgs[p.org_code].unit_code != pool[-1].recommending
+        ]
+        if second and roll < 0.5:
+            pool.append(Candidate(b.orgs[second[0].org_code].unit_code or org.code, nominee=second[0]))
     return _by_merit(b, number, pool, lambda b, c: merits.good_role_holder(b, number, c.nominee))
 
 

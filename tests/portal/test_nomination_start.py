@@ -82,9 +82,10 @@ def test_unit_admin_may_not_start_a_reporting_unit_category(client, world):
 def test_reporting_reviewer_starts_categories_4_to_6_for_a_learner_of_its_subtree(client, world):
     _start(client, world.users.taiyuan, 5, world.learners["a2"])
     nomination = Nomination.objects.get()
+    # The reporting unit fills the form; G.6 counts it against the nominee's own unit.
     assert (nomination.category.number, nomination.recommending_org, nomination.reporting_unit) == (
         5,
-        world.tree["taiyuan"],
+        world.learners["a2"].org.unit,
         world.tree["taiyuan"],
     )
 

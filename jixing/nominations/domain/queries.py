@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from jixing.campaigns.enums import Recommender
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 from jixing.orgs.domain.queries import scope_root, subtree_q
@@ -26,5 +27,9 @@ def nominations_visible_to(user, *, campaign=None) -> QuerySet[Nomination]:
     in_subtree = subtree_q(root, "recommending_org__")
     if user.is_unit_admin:
         return rows.filter(in_subtree | subtree_q(root, "nominee_org__"))
-    # Reviewers above the unit see a nomination once the unit has sent it up.
-    return rows.filter(in_subtree).exclude(Q(state=NominationState.DRAFT) & ~Q(recommending_org=root))
+    # Reviewers above the unit see a nomination once the unit has sent it up, and their own drafts
+    # (categories 4–6, which the reporting unit fills itself).
+    own_drafts = Q(recommending_org=root) | Q(
+        category__recommender=Recommender.REPORTING_UNIT, reporting_unit=root
+    )
+    return rows.filter(in_subtree).exclude(Q(state=NominationState.DRAFT) & ~own_drafts)

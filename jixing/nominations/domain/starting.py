@@ -11,7 +11,7 @@ from django.utils import timezone
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
-from jixing.campaigns.enums import CategoryKind, PhaseKey
+from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import startable_categories
 from jixing.nominations.enums import RELEASED_STATES
@@ -44,10 +44,17 @@ def next_number(*, campaign_year: int, reporting_unit: Org, campaign_id: int) ->
 
 
 def _recommending_org(actor, category: Category, learner: Learner | None) -> Org:
-    if actor.role == UserRole.LEARNER:
+    """The unit the nomination counts against for G.6 (「每校每项限保1个」).
+
+    For categories 4–6 the reporting unit fills the form, but the one-per-unit rule still counts per
+    the nominee's own unit: otherwise a reporting unit could never use a quota above one.
+    """
+    if actor.role == UserRole.LEARNER or category.recommender == Recommender.REPORTING_UNIT:
         unit = learner.org.unit if learner is not None else None
         if unit is None:
-            raise StartRefused("找不到您所在的单位，请联系单位管理员代为申报")
+            if actor.role == UserRole.LEARNER:
+                raise StartRefused("找不到您所在的单位，请联系单位管理员代为申报")
+            raise StartRefused("该学员不属于任何单位，不能推荐")
         return unit
     return actor.org
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
+from jixing.campaigns.enums import Recommender
 from jixing.campaigns.models import Quota
 from jixing.nominations.domain.states import Action, Move, Party, find_move
 from jixing.nominations.enums import NominationState as S
@@ -46,7 +47,12 @@ def acts_as(user, nomination: Nomination) -> set[Party]:
         return parties
     if user.role == UserRole.PROVINCE_ADMIN:
         parties.add(Party.PROVINCE)
-    if (
+    # The recommender is whoever fills the form: the unit, or for categories 4–6 the reporting unit
+    # (those still count against the nominee's own unit for G.6).
+    if nomination.category.recommender == Recommender.REPORTING_UNIT:
+        if user.role == UserRole.REPORTING_REVIEWER and user.org_id == nomination.reporting_unit_id:
+            parties.add(Party.RECOMMENDER)
+    elif (
         user.role in (UserRole.UNIT_ADMIN, UserRole.REPORTING_REVIEWER)
         and user.org_id == nomination.recommending_org_id
     ):

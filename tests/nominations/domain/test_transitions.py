@@ -190,3 +190,21 @@ def test_refused_move_notifies_nobody(world, django_capture_on_commit_callbacks)
             now=_inside(campaign, "screen"),
         )
     assert Notification.objects.count() == 0
+
+
+def test_reporting_unit_fills_categories_4_to_6_and_g6_counts_per_nominees_unit(world):
+    tree, campaign, actors = world
+    now = _inside(campaign, "apply")
+    school_one = make_nomination(campaign=campaign, recommending_org=tree["school"], category_number=4,
+                                 state=S.DRAFT, number="N-4A")  # fmt: skip
+    county_one = make_nomination(campaign=campaign, recommending_org=tree["county"], category_number=4,
+                                  state=S.DRAFT, number="N-4B")  # fmt: skip
+    with pytest.raises(PermissionDenied):  # the school's admin does not fill category 4
+        transition(school_one, Action.SUBMIT, actor=actors[Party.RECOMMENDER], now=now)
+    transition(school_one, Action.SUBMIT, actor=actors[Party.REPORTING_UNIT], now=now)
+    transition(county_one, Action.SUBMIT, actor=actors[Party.REPORTING_UNIT], now=now)
+    assert (school_one.state, county_one.state) == (S.SUBMITTED, S.SUBMITTED)
+    second_of_school = make_nomination(campaign=campaign, recommending_org=tree["school"], category_number=4,
+                                       state=S.DRAFT, number="N-4C")  # fmt: skip
+    with pytest.raises(TransitionRefused, match="G.6"):
+        transition(second_of_school, Action.SUBMIT, actor=actors[Party.REPORTING_UNIT], now=now)
