@@ -11,7 +11,7 @@ from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.definitions import ensure_quotas
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
-from jixing.orgs.domain.tree import rebuild_tree
+from jixing.orgs.domain.tree import BULK_UPDATE_BATCH, rebuild_tree
 from jixing.orgs.enums import ALLOWED_PARENT_LEVELS, OrgLevel
 from jixing.orgs.models import Org
 from jixing.tables import ORGS_TEMPLATE, ImportRefused, Problem, ProblemList, Row, read_table
@@ -226,23 +226,36 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
 
 
 def _store(rows: list[Row], stored: dict[str, Org], keys: list[str]) -> tuple[list[Org], int]:
-    # New orgs are inserted without parents first, so that every parent has an id when links are set.
-    created = [Org(code=row["code"], **_values(row, FIELDS)) for row in rows if row["code"] not in stored]
-    Org.objects.bulk_create(created, batch_size=1000)
+    # New orgs are inserted parents first, level by level, so each row carries its parent's id and no
+    # second pass over the new rows is needed (bulk_update is slow: it builds a CASE per field and row).
+    pending = [row for row in rows if row["code"] not in stored]
+    created: list[Org] = []
+    while pending:
+        ready = [row for row in pending if not row["parent_code"] or row["parent_code"] in stored]
+        if not ready:  # cannot happen after validate_org_rows (cycles, unknown parents are refused)
+            raise RuntimeError("组织树无法排序：存在循环或未知上级")
+        level = [
+            Org(code=row["code"], parent_id=stored[row["parent_code"]].id if row["parent_code"] else None,
+                **_values(row, FIELDS))
+            for row in ready
+        ]  # fmt: skip
+        Org.objects.bulk_create(level, batch_size=1000)
+        stored.update({org.code: org for org in level})
+        created.extend(level)
+        ready_codes = {row["code"] for row in ready}
+        pending = [row for row in pending if row["code"] not in ready_codes]
     new_codes = {org.code for org in created}
-    stored.update({org.code: org for org in created})
     changed: list[Org] = []
-    updated = 0
     for row in rows:
+        if row["code"] in new_codes:
+            continue
         org = stored[row["code"]]
         parent = stored[row["parent_code"]].id if row["parent_code"] else None
         values = _values(row, keys)
-        is_new = org.code in new_codes
-        if is_new or org.parent_id != parent or any(getattr(org, k) != v for k, v in values.items()):
+        if org.parent_id != parent or any(getattr(org, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(org, key, value)
             org.parent_id = parent
             changed.append(org)
-            updated += not is_new
-    Org.objects.bulk_update(changed, [*keys, "parent"], batch_size=1000)
-    return created, updated
+    Org.objects.bulk_update(changed, [*keys, "parent"], batch_size=BULK_UPDATE_BATCH)
+    return created, len(changed)

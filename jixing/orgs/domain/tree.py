@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 
 DERIVED_FIELDS = ["path", "depth", "unit", "reporting_unit"]
+# bulk_update writes one CASE per field over the batch: keep batches small.
+BULK_UPDATE_BATCH = 100
 
 
 def derive_tree_fields(orgs: Iterable[Org]) -> list[Org]:
@@ -51,7 +55,14 @@ def derive_tree_fields(orgs: Iterable[Org]) -> list[Org]:
 
 def rebuild_tree() -> int:
     """Recompute the derived fields of every org; returns how many rows changed."""
-    orgs = list(Org.objects.all())
+    orgs = list(Org.objects.only("id", "code", "parent_id", "level", "is_station", *DERIVED_FIELDS))
     changed = derive_tree_fields(orgs)
-    Org.objects.bulk_update(changed, DERIVED_FIELDS, batch_size=1000)
+    # One parameterised UPDATE per row through executemany: for a whole province (thousands of nodes)
+    # this is an order of magnitude faster than bulk_update's CASE expressions.
+    table = connection.ops.quote_name(Org._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET path = %s, depth = %s, unit_id = %s, reporting_unit_id = %s WHERE id = %s",
+            [(o.path, o.depth, o.unit_id, o.reporting_unit_id, o.id) for o in changed],
+        )
     return len(changed)
