@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jixing.nominations",
     "jixing.audit",
     "jixing.notifications",
+    "jixing.announcements",
     "jixing.portal",
     "jixing.review",
     "jixing.demo",

@@ -27,6 +27,10 @@ DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 # nomination. Personal data is never typed: it comes from the snapshot.
 FORM_FIELDS = ("summary", "typed_total_points", "typed_annual_points", "activity_count", "warn_reason")
 
+# The 公示 objection window in working days (`[announcement] objection_working_days`), when a definition
+# does not say: the plan's custom of 5 working days.
+DEFAULT_OBJECTION_WORKING_DAYS = 5
+
 
 class DefinitionError(ValueError):
     """A campaign definition that cannot be used; the message says where and why, in Chinese."""
@@ -130,6 +134,7 @@ def validate_definition(data: dict[str, Any]) -> None:
                 raise DefinitionError(f"名额“{code}”中的项目“{category_name}”不存在")
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise DefinitionError(f"名额“{code}”的“{category_name}”必须是非负整数")
+    _validate_announcement(data.get("announcement", {}))
     try:
         calendar_for(data)
     except CalendarUnknown as exc:
@@ -142,6 +147,25 @@ def validate_definition(data: dict[str, Any]) -> None:
             compile_definition(data["rules_file"], categories=[c["name"] for c in categories])
         except ValueError as exc:
             raise DefinitionError(str(exc)) from exc
+
+
+def _validate_announcement(announcement: Any) -> None:
+    if not isinstance(announcement, dict):
+        raise DefinitionError(
+            "活动定义“announcement”必须是表，例如 [announcement] objection_working_days = 5"
+        )
+    days = announcement.get("objection_working_days", DEFAULT_OBJECTION_WORKING_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 30:
+        raise DefinitionError(
+            f"活动定义 [announcement] objection_working_days 必须是 1 到 30 之间的整数，现为 {days!r}"
+        )
+
+
+def objection_working_days(definition: dict[str, Any]) -> int:
+    """Working days of the 公示 objection window for a campaign definition (default 5)."""
+    return int(
+        definition.get("announcement", {}).get("objection_working_days", DEFAULT_OBJECTION_WORKING_DAYS)
+    )
 
 
 def _string_list(category: dict[str, Any], key: str, where: str) -> list[str]:

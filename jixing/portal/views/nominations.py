@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jixing.announcements.domain.queries import objections_visible_to
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.models import Category
@@ -192,6 +193,10 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "return_note": last_return(nomination) if nomination.state == "returned" else None,
             "rule_rows": rule_table(nomination),
             "can_decide": can_decide(request.user, nomination),
+            # The objectors' names and phones: the province only (empty for everyone else).
+            "objections": objections_visible_to(request.user)
+            .filter(nomination=nomination)
+            .select_related("handled_by"),
         },
     )
 

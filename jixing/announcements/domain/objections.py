@@ -1,0 +1,193 @@
+"""Real-name objections (实名反映) during the 公示 window, and the province's handling of them."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from jixing.announcements.enums import HANDLED_OUTCOMES, ObjectionOutcome
+from jixing.announcements.models import AnnouncementEntry, Objection
+from jixing.announcements.rules import is_province_admin
+from jixing.audit.domain.events import record_event
+from jixing.nominations.domain.states import Action
+from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination
+from jixing.notifications.domain import notify, people_concerned
+
+REAL_NAME_REQUIRED = "实名反映：请填写姓名和联系电话"
+# A mainland mobile number, or a landline with its area code (0351-3183924).
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+NAME_MAX, CONTENT_MAX = 32, 2000
+# Receipts mix letters into the digits so that no receipt ever reads like a phone or ID number.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+class ObjectionRefused(Exception):
+    """An objection that cannot be taken or handled; the message says why, in Chinese."""
+
+
+def _receipt() -> str:
+    letters = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4))
+    return f"YY{letters}{secrets.randbelow(10**4):04d}"
+
+
+def _format_window(entry: AnnouncementEntry) -> str:
+    a = entry.announcement
+    return f"{a.starts_on:%Y年%m月%d日}至{a.ends_on:%Y年%m月%d日}"
+
+
+def check_objection(*, entry: AnnouncementEntry, name: str, phone: str, content: str, now: datetime) -> None:
+    """Raise ObjectionRefused unless the objection can be taken now: real name and phone, content, the
+    window open, the nomination still on the list. Reads only."""
+    if not name.strip() or not phone.strip():
+        raise ObjectionRefused(REAL_NAME_REQUIRED)
+    if len(name.strip()) > NAME_MAX:
+        raise ObjectionRefused(f"姓名不能超过 {NAME_MAX} 个字")
+    if not PHONE.match(phone.strip()):
+        raise ObjectionRefused(
+            "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 0351-3183924）"
+        )
+    if not content.strip():
+        raise ObjectionRefused("请填写反映的具体问题")
+    if len(content.strip()) > CONTENT_MAX:
+        raise ObjectionRefused(f"反映内容不能超过 {CONTENT_MAX} 字")
+    announcement = entry.announcement
+    if now < announcement.window_starts_at:
+        raise ObjectionRefused(f"公示期为{_format_window(entry)}，尚未开始受理，请在公示期内反映")
+    if announcement.has_closed(now):
+        raise ObjectionRefused(f"公示期（{_format_window(entry)}）已结束，不再受理反映")
+    if entry.nomination.state != S.PUBLISHED:
+        raise ObjectionRefused("该公示对象已不在公示名单中，不再受理反映")
+
+
+def submit_objection(
+    *,
+    entry: AnnouncementEntry,
+    name: str,
+    phone: str,
+    content: str,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Objection:
+    """Take a real-name objection to a published nomination during its window.
+
+    Refused (ObjectionRefused, nothing stored) without name and phone (anonymous objections are not
+    taken), without content, outside the window, or when the nomination left the list.
+    Side effects, in one transaction: the objection stored with the sender's address; an audit event
+    `nomination.objection_received` on the nomination (receipt only: the objector's name and phone stay
+    in the objection); the people concerned are told on commit that the nomination was objected to,
+    without who objected or what was said.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The state as of now, locked: a withdrawal at the same moment is decided before or after this.
+        nomination = (
+            Nomination.objects.select_for_update().select_related("category").get(pk=entry.nomination_id)
+        )
+        entry.nomination = nomination
+        check_objection(entry=entry, name=name, phone=phone, content=content, now=now)
+        objection = Objection.objects.create(
+            nomination=nomination,
+            receipt=_receipt(),
+            name=name.strip(),
+            phone=phone.strip(),
+            content=content.strip(),
+            received_at=now,
+            ip=ip,
+        )
+        record_event(
+            action="nomination.objection_received",
+            target=nomination,
+            summary=f"{nomination.number} 公示期间收到实名反映（受理编号 {objection.receipt}）",
+            after={"objection": objection.receipt},
+            ip=ip,
+        )
+        notify(
+            people_concerned(nomination),
+            message=f"申报 {nomination.number}（{nomination.category.name} · {entry.display_name}）"
+            "在公示期间收到实名反映，省平台将核查处理。",
+            nomination=nomination,
+        )
+    return objection
+
+
+def handle_objection(
+    *,
+    objection: Objection,
+    outcome: str,
+    note: str,
+    actor,
+    now: datetime | None = None,
+    ip: str | None = None,
+) -> Objection:
+    """Record the province's finding on an objection, once.
+
+    UPHELD (异议成立) withdraws the nomination (Action.WITHDRAW, the note as its reason) unless it was
+    already withdrawn; DISMISSED (异议不成立) keeps it and tells the people concerned. The note
+    (核查情况) is required. Refused with ObjectionRefused (nothing changed) when the objection was
+    handled already, or when the withdrawal is refused (e.g. outside its phases).
+    Side effects, in one transaction: the objection's outcome, handler, time and note; the withdrawal
+    through transition() (its audit event and notification); an audit event
+    `nomination.objection_handled` on the nomination.
+    """
+    if not is_province_admin(actor):
+        raise PermissionDenied("只有省平台管理员可以处理公示异议")
+    if outcome not in HANDLED_OUTCOMES:
+        raise ObjectionRefused("请选择处理结果：异议成立（撤销入选）或异议不成立（维持入选）")
+    if not note.strip():
+        raise ObjectionRefused("请填写核查情况")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Objection.objects.select_for_update().select_related("nomination__category").get(pk=objection.pk)
+        )
+        if locked.is_handled:
+            raise ObjectionRefused(
+                f"该异议（{locked.receipt}）已于 {timezone.localtime(locked.handled_at):%Y-%m-%d %H:%M} 处理"
+            )
+        nomination = locked.nomination
+        label = ObjectionOutcome(outcome).label
+        if outcome == ObjectionOutcome.UPHELD and nomination.state != S.WITHDRAWN:
+            try:
+                transition(
+                    nomination,
+                    Action.WITHDRAW,
+                    actor=actor,
+                    reason=f"公示异议成立：{note.strip()}",
+                    now=now,
+                    ip=ip,
+                )
+            except TransitionRefused as exc:
+                raise ObjectionRefused(f"无法撤销该申报：{exc}") from exc
+        locked.outcome, locked.note = outcome, note.strip()
+        locked.handled_by, locked.handled_at = actor, now
+        locked.save(update_fields=["outcome", "note", "handled_by", "handled_at"])
+        record_event(
+            action="nomination.objection_handled",
+            actor=actor,
+            target=nomination,
+            summary=f"{nomination.number} 异议 {locked.receipt} 处理：{label}",
+            before={"outcome": ObjectionOutcome.PENDING},
+            after={
+                "objection": locked.receipt,
+                "outcome": outcome,
+                "outcome_label": label,
+                "note": locked.note,
+            },
+            ip=ip,
+        )
+        if outcome == ObjectionOutcome.DISMISSED:
+            notify(
+                people_concerned(nomination),
+                message=f"申报 {nomination.number}（{nomination.category.name}）公示期间收到的反映经核查不成立，维持入选。",
+                nomination=nomination,
+            )
+    objection.outcome, objection.note = locked.outcome, locked.note
+    objection.handled_by, objection.handled_at = locked.handled_by, locked.handled_at
+    return objection

@@ -1,0 +1,100 @@
+"""What the public sees: the published list and the final list, from the entries' public columns
+(name, unit, category) only — never a nomination's personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from jixing.announcements.models import Announcement, AnnouncementEntry, Objection
+from jixing.campaigns.models import Campaign
+from jixing.nominations.enums import NominationState as S
+
+# A published entry stays on the public list unless it was withdrawn (公示异议成立 or otherwise).
+ON_PUBLIC_LIST = (S.PUBLISHED, S.APPROVED, S.COMMENDED)
+
+
+@dataclass
+class CategoryBlock:
+    name: str
+    is_person: bool
+    entries: list[AnnouncementEntry] = field(default_factory=list)
+
+
+def _blocks(entries: QuerySet[AnnouncementEntry]) -> list[CategoryBlock]:
+    blocks: dict[int, CategoryBlock] = {}
+    for entry in entries.order_by("category_number", "announcement__published_at", "position"):
+        block = blocks.setdefault(entry.category_number, CategoryBlock(entry.category_name, entry.is_person))
+        block.entries.append(entry)
+    return list(blocks.values())
+
+
+def _public_entries() -> QuerySet[AnnouncementEntry]:
+    # Only the public columns and the state are read; `only` keeps the nomination's other fields out.
+    return AnnouncementEntry.objects.select_related("announcement", "nomination").only(
+        "position", "category_name", "category_number", "is_person", "display_name", "display_unit",
+        "announcement__starts_on", "announcement__ends_on", "announcement__published_at",
+        "announcement__window_starts_at", "announcement__window_ends_at", "nomination__state",
+    )  # fmt: skip
+
+
+@dataclass
+class PublicAnnouncement:
+    announcement: Announcement
+    blocks: list[CategoryBlock]
+    window: str  # "upcoming" | "open" | "closed"
+
+
+def window_state(announcement: Announcement, now: datetime) -> str:
+    if now < announcement.window_starts_at:
+        return "upcoming"
+    return "closed" if announcement.has_closed(now) else "open"
+
+
+def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnnouncement]:
+    """The campaign's published lists, newest first, each by category. Two queries."""
+    announcements = list(Announcement.objects.filter(campaign=campaign).order_by("-published_at"))
+    entries = _public_entries().filter(announcement__campaign=campaign, nomination__state__in=ON_PUBLIC_LIST)
+    by_announcement: dict[int, list[AnnouncementEntry]] = {}
+    for entry in entries.order_by("position"):
+        by_announcement.setdefault(entry.announcement_id, []).append(entry)
+    result = []
+    for a in announcements:
+        blocks: dict[int, CategoryBlock] = {}
+        for entry in sorted(by_announcement.get(a.pk, []), key=lambda e: (e.category_number, e.position)):
+            blocks.setdefault(entry.category_number, CategoryBlock(entry.category_name, entry.is_person))
+            blocks[entry.category_number].entries.append(entry)
+        result.append(PublicAnnouncement(a, list(blocks.values()), window_state(a, now)))
+    return result
+
+
+def final_list(campaign: Campaign) -> list[CategoryBlock]:
+    """The commended people and units (通报表扬名单), by category. One query."""
+    return _blocks(_public_entries().filter(announcement__campaign=campaign, nomination__state=S.COMMENDED))
+
+
+def entry_open_to_objection(pk: int) -> AnnouncementEntry | None:
+    """A public entry by id, with its announcement and nomination, if it is still on a public list."""
+    return (
+        AnnouncementEntry.objects.select_related("announcement", "nomination__category")
+        .filter(pk=pk, nomination__state__in=ON_PUBLIC_LIST)
+        .first()
+    )
+
+
+def objection_by_receipt(receipt: str) -> Objection | None:
+    return (
+        Objection.objects.select_related("nomination__announcement_entry")
+        .only(
+            "receipt",
+            "received_at",
+            "outcome",
+            "nomination__announcement_entry__display_name",
+            "nomination__announcement_entry__category_name",
+            "nomination__id",
+        )
+        .filter(receipt=receipt)
+        .first()
+    )

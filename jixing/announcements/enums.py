@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class ObjectionOutcome(models.TextChoices):
+    """What the province decided about an objection. Named after the objection, not the nomination:
+    an objection found true (成立) withdraws the nomination; one found untrue keeps it."""
+
+    PENDING = "pending", "待处理"
+    UPHELD = "upheld", "异议成立，撤销入选"
+    DISMISSED = "dismissed", "异议不成立，维持入选"
+
+
+HANDLED_OUTCOMES = (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED)

@@ -1,0 +1,121 @@
+"""汇总公示 and 通报表扬: the public list with its objection window, objections, the approval step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+
+from jixing.announcements.enums import ObjectionOutcome
+
+
+class Announcement(models.Model):
+    """One publication of the public list (公示). Its objection window is half-open
+    [window_starts_at, window_ends_at): it opens at 00:00 of `starts_on` and closes at 00:00 of the day
+    after `ends_on`, the `working_days`-th working day after `starts_on` (Asia/Shanghai)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="announcements")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_on = models.DateField("公示开始日期")
+    ends_on = models.DateField("公示截止日期")
+    working_days = models.PositiveSmallIntegerField("公示工作日数")
+    window_starts_at = models.DateTimeField("受理开始时间")
+    window_ends_at = models.DateTimeField("受理截止时间")
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = "公示"
+        ordering = ["campaign", "published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 公示（{self.starts_on:%Y-%m-%d} 至 {self.ends_on:%Y-%m-%d}）"
+
+    def is_open(self, moment: datetime) -> bool:
+        return self.window_starts_at <= moment < self.window_ends_at
+
+    def has_closed(self, moment: datetime) -> bool:
+        return moment >= self.window_ends_at
+
+
+class AnnouncementEntry(models.Model):
+    """A nomination on a published list, with the only three things the public may see of it, copied
+    at publication: the public page reads these columns and nothing else of the nomination."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="entries")
+    nomination = models.OneToOneField(
+        "nominations.Nomination", on_delete=models.PROTECT, related_name="announcement_entry"
+    )
+    position = models.PositiveIntegerField("序号")
+    category_name = models.CharField("项目", max_length=32)
+    category_number = models.PositiveSmallIntegerField("项目序号")
+    is_person = models.BooleanField("个人项目", default=True)
+    display_name = models.CharField("姓名或单位名称", max_length=200)
+    display_unit = models.CharField("所在单位", max_length=200)
+
+    class Meta:
+        verbose_name = "公示条目"
+        verbose_name_plural = "公示条目"
+        ordering = ["announcement", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.category_name} {self.display_name}"
+
+
+class Objection(models.Model):
+    """A real-name objection (实名反映) to a published nomination, and how the province handled it."""
+
+    nomination = models.ForeignKey(
+        "nominations.Nomination", on_delete=models.PROTECT, related_name="objections"
+    )
+    # Given to the objector to look the objection up; letters and digits, never a long run of digits.
+    receipt = models.CharField("受理编号", max_length=16, unique=True)
+    name = models.CharField("反映人姓名", max_length=32)
+    phone = models.CharField("联系电话", max_length=20)
+    content = models.TextField("反映内容")
+    received_at = models.DateTimeField("收到时间")
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    outcome = models.CharField(
+        "处理结果", max_length=16, choices=ObjectionOutcome.choices, default=ObjectionOutcome.PENDING
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.TextField("核查情况", blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["outcome", "received_at"], name="objection_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} {self.get_outcome_display()}"
+
+    @property
+    def is_handled(self) -> bool:
+        return self.outcome != ObjectionOutcome.PENDING
+
+
+class Approval(models.Model):
+    """The 省委宣传部's approval of the published list, as recorded by the province."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="approvals")
+    document_ref = models.CharField("批复文号", max_length=100)
+    approved_on = models.DateField("批复日期")
+    note = models.TextField("备注", blank=True)
+    nomination_count = models.PositiveIntegerField("审批通过数")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "审批记录"
+        verbose_name_plural = "审批记录"
+        ordering = ["campaign", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document_ref}（{self.approved_on:%Y-%m-%d}）"

@@ -1,0 +1,1 @@
+"""Documents (xlsx, docx, pdf) built from plain data: no database access here."""

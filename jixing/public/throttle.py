@@ -1,0 +1,24 @@
+"""A modest per-address limit for the public form, so that it cannot be flooded.
+
+Counts attempts (accepted or not) in Django's cache for a fixed window from the first attempt. With
+the default in-process cache the count is per worker process; production with several workers should
+configure a shared cache (CACHES) for the limit to hold across them.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+OBJECTIONS_PER_HOUR = 10
+
+
+def allow(scope: str, address: str | None, *, limit: int, seconds: int) -> bool:
+    """Count one attempt of `address` in `scope`; False once it exceeds `limit` within the window."""
+    key = f"jixing:throttle:{scope}:{address or 'unknown'}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count <= limit

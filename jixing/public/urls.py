@@ -1,0 +1,11 @@
+from django.urls import path
+
+from jixing.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.announcement, name="announcement"),
+    path("final/", views.final, name="final"),
+    path("entries/<int:pk>/objection/", views.objection, name="objection"),
+    path("objections/<slug:receipt>/", views.objection_received, name="objection_received"),
+]

@@ -1,0 +1,292 @@
+"""The province's pages for 汇总公示 and 通报表扬: verify the lists, choose, publish, handle
+objections, record approval, commend, export the final list; and the phase windows.
+
+Every view: login required, province admins only (403 for the rest), parse → one domain call →
+message → render or redirect.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixing.announcements.domain import queries
+from jixing.announcements.domain.approval import ApprovalRefused, approval_blockers, commend, record_approval
+from jixing.announcements.domain.exports import export_final_list, final_entries
+from jixing.announcements.domain.objections import ObjectionRefused, handle_objection
+from jixing.announcements.domain.publishing import (
+    PublishRefused,
+    preview_window,
+    publish,
+    selected_for_publication,
+)
+from jixing.announcements.domain.selection import change_selection
+from jixing.announcements.enums import ObjectionOutcome
+from jixing.announcements.rules import is_province_admin
+from jixing.audit.signals import client_ip
+from jixing.campaigns.domain.phases import PhaseChangeRefused, extend_phase
+from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.models import Campaign
+from jixing.nominations.domain.evaluation import ensure_fresh
+from jixing.nominations.domain.states import Action
+from jixing.nominations.enums import NominationState as S
+from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_FILTERS = ("category", "unit", "state")
+
+
+def _campaign(request: HttpRequest) -> Campaign:
+    if not is_province_admin(request.user):
+        raise PermissionDenied("只有省平台管理员可以使用汇总公示页面")
+    campaign = current_campaign()
+    if campaign is None:
+        raise Http404("尚未加载评选活动")
+    return campaign
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def lists(request: HttpRequest) -> HttpResponse:
+    """名单核对: each reporting unit's list in one category, quotas, G.9 side by side, G.3 conflicts."""
+    campaign = _campaign(request)
+    categories = list(campaign.categories.all())
+    number = _int(request.GET.get("category"))
+    category = next((c for c in categories if c.number == number), categories[0])
+    state = request.GET.get("state", "")
+    state = state if state in queries.LISTED_STATES else ""
+    unit_id = _int(request.GET.get("unit"))
+    ensure_fresh(campaign)
+    counts = queries.listed_counts(request.user, campaign=campaign)
+    context = {
+        "categories": categories,
+        "category": category,
+        "tabs": [(c, counts.get(c.id, 0)) for c in categories],
+        "groups": queries.unit_lists(
+            request.user, campaign=campaign, category=category, reporting_unit_id=unit_id, state=state
+        ),
+        "conflicts": queries.award_conflicts(request.user, campaign=campaign),
+        "reporting_units": queries.reporting_units(),
+        "states": [(s, S(s).label) for s in S.values if s in queries.LISTED_STATES],
+        "filters": {"category": category.number, "unit": unit_id, "state": state},
+        "query": urlencode({"category": category.number, "unit": unit_id or "", "state": state}),
+    }
+    return render(request, "review/province/lists.html", context)
+
+
+@login_required
+@require_POST
+def select(request: HttpRequest) -> HttpResponse:
+    """拟入选 / 不入选, for one nomination (`only` = "action:id") or every ticked one (`ids`)."""
+    campaign = _campaign(request)
+    action, _, one = request.POST.get("only", "").partition(":")
+    ids = [int(one)] if one.isdigit() else [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    action = action or request.POST.get("action", "")
+    back = (
+        reverse("review:province_lists") + "?" + urlencode({k: request.POST.get(k, "") for k in LIST_FILTERS})
+    )
+    if action not in (Action.SELECT, Action.DESELECT):
+        messages.error(request, "请选择“拟入选”或“不入选”")
+        return redirect(back)
+    if not ids:
+        messages.error(request, "请先勾选要处理的申报")
+        return redirect(back)
+    result = change_selection(
+        campaign=campaign, ids=ids, action=action, actor=request.user, ip=client_ip(request)
+    )
+    if result.done:
+        messages.success(request, f"已将 {len(result.done)} 项设为“{Action(action).label}”")
+    for _, reason in result.refused:
+        messages.error(request, reason)
+    return redirect(back)
+
+
+@login_required
+def publication(request: HttpRequest) -> HttpResponse:
+    """发布公示: what is chosen, the window it would get; POST publishes. Lists past publications."""
+    campaign = _campaign(request)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement = publish(
+                campaign=campaign,
+                actor=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                ip=client_ip(request),
+            )
+        except PublishRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已发布公示 {announcement.entries.count()} 项，公示期 {announcement.starts_on:%Y年%m月%d日}"
+                f"至 {announcement.ends_on:%Y年%m月%d日}",
+            )
+        return redirect("review:province_publication")
+    starts_on = (form.cleaned_data.get("starts_on") if form.is_bound and form.is_valid() else None) or (
+        timezone.localdate()
+    )
+    window = window_error = None
+    try:
+        window = preview_window(campaign=campaign, starts_on=starts_on)
+    except PublishRefused as exc:
+        window_error = str(exc)
+    context = {
+        "form": form,
+        "chosen": list(selected_for_publication(campaign)),
+        "window": window,
+        "window_error": window_error,
+        "announcements": queries.announcements_with_counts(campaign=campaign),
+        "now": timezone.now(),
+    }
+    return render(request, "review/province/publication.html", context)
+
+
+@login_required
+def objections(request: HttpRequest) -> HttpResponse:
+    """公示异议: every objection of the campaign (pending first), with the handling form."""
+    campaign = _campaign(request)
+    show = request.GET.get("show", "pending")
+    rows = queries.objections_visible_to(request.user, campaign=campaign).select_related(
+        "nomination__category", "nomination__announcement_entry", "handled_by"
+    )
+    if show == "pending":
+        rows = rows.filter(outcome=ObjectionOutcome.PENDING)
+    context = {
+        "objections": rows.order_by("received_at"),
+        "show": show,
+        "form": ObjectionOutcomeForm(),
+        "pending": queries.objections_visible_to(request.user, campaign=campaign)
+        .filter(outcome=ObjectionOutcome.PENDING)
+        .count(),
+    }
+    return render(request, "review/province/objections.html", context)
+
+
+@login_required
+@require_POST
+def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request)
+    objection = get_object_or_404(queries.objections_visible_to(request.user, campaign=campaign), pk=pk)
+    form = ObjectionOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择处理结果并填写核查情况")
+    else:
+        try:
+            handle_objection(
+                objection=objection,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ObjectionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"异议 {objection.receipt} 已处理：{objection.get_outcome_display()}")
+    if request.POST.get("next") == "nomination":
+        return redirect("portal:nomination_detail", pk=objection.nomination_id)
+    return redirect("review:province_objections")
+
+
+@login_required
+def approval(request: HttpRequest) -> HttpResponse:
+    """省委宣传部审批: what still blocks it; POST records it (PUBLISHED → APPROVED)."""
+    campaign = _campaign(request)
+    form = ApprovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = record_approval(
+                campaign=campaign, actor=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ApprovalRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"已登记审批（{recorded.document_ref}），审批通过 {recorded.nomination_count} 项"
+            )
+        return redirect("review:province_approval")
+    context = {
+        "form": form,
+        "blockers": approval_blockers(campaign=campaign),
+        "approvals": queries.approvals(campaign=campaign),
+        "published": queries.state_count(campaign=campaign, state=S.PUBLISHED),
+    }
+    return render(request, "review/province/approval.html", context)
+
+
+@login_required
+def commendation(request: HttpRequest) -> HttpResponse:
+    """通报表扬: APPROVED → COMMENDED in bulk (commend phase only), the final list, its export."""
+    campaign = _campaign(request)
+    if request.method == "POST":
+        try:
+            count = commend(campaign=campaign, actor=request.user, ip=client_ip(request))
+        except ApprovalRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已通报表扬 {count} 项")
+        return redirect("review:province_commendation")
+    phase = campaign.phase_at()
+    context = {
+        "approved": queries.state_count(campaign=campaign, state=S.APPROVED),
+        "entries": final_entries(campaign=campaign),
+        "in_commend_phase": phase is not None and phase.key == "commend",
+    }
+    return render(request, "review/province/commendation.html", context)
+
+
+@login_required
+def final_export(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    filename, content = export_final_list(campaign=campaign, actor=request.user, ip=client_ip(request))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=final-list.xlsx; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@login_required
+def phases(request: HttpRequest) -> HttpResponse:
+    """阶段窗口: the campaign's phases and a form to extend each window (reason required, recorded)."""
+    campaign = _campaign(request)
+    context = {
+        "phases": list(campaign.phases.all()),
+        "current": campaign.phase_at(),
+        "form": PhaseExtendForm(),
+        "extensions": queries.phase_extensions(campaign=campaign),
+    }
+    return render(request, "review/province/phases.html", context)
+
+
+@login_required
+@require_POST
+def phase_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request)
+    phase = get_object_or_404(campaign.phases.all(), pk=pk)
+    form = PhaseExtendForm(request.POST)
+    if not form.is_valid():
+        problems = "；".join(f"{form.fields[k].label}：{'、'.join(v)}" for k, v in form.errors.items())
+        messages.error(request, f"未延长“{phase.name}”：{problems}")
+        return redirect("review:province_phases")
+    try:
+        extend_phase(phase, actor=request.user, ip=client_ip(request), **form.cleaned_data)
+    except PhaseChangeRefused as exc:
+        messages.error(request, f"未延长“{phase.name}”：{exc}")
+    else:
+        messages.success(
+            request, f"已将“{phase.name}”延长至 {timezone.localtime(phase.ends_at):%Y-%m-%d %H:%M}"
+        )
+    return redirect("review:province_phases")
