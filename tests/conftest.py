@@ -1,4 +1,5 @@
 import os
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,13 @@ def django_db_modify_db_settings():
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("TEST", {})["NAME"] = f"test_jixing_{os.getpid()}"
+    elif db["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not Django's shared-cache in-memory database: there a second connection gets "database
+        # table is locked" at once instead of waiting, so tests that write from several threads could
+        # not run. A file behaves as the product's SQLite does (WAL, BEGIN IMMEDIATE, busy timeout).
+        db.setdefault("TEST", {})["NAME"] = os.path.join(
+            tempfile.gettempdir(), f"test_jixing_{os.getpid()}.sqlite3"
+        )
 
 
 @pytest.fixture(autouse=True)

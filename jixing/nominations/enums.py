@@ -30,3 +30,10 @@ class EvidenceKind(models.TextChoices):
     VIDEO = "现场视频", "现场视频"
     ACTIVITY_RECORD = "活动记录", "活动记录"
     SEALED_FORM = "盖章推荐表", "盖章推荐表"
+
+
+class ListState(models.TextChoices):
+    """A reporting unit's 推荐总表: open while it screens and picks, submitted once sent to the province."""
+
+    OPEN = "open", "未报送"
+    SUBMITTED = "submitted", "已报送"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jixing.nominations.enums import EvidenceKind, NominationState
+from jixing.nominations.enums import EvidenceKind, ListState, NominationState
 
 
 class Nomination(models.Model):
@@ -120,3 +120,99 @@ class RuleDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {'符合' if self.holds else '不符合'}"
+
+
+class RecommendationList(models.Model):
+    """A reporting unit's 推荐总表 in a campaign: its picks per category (ListEntry), the sealed scans of the
+    printed table (SealedScan), and whether it has been sent to the province (G.7: never above quota)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="recommendation_lists"
+    )
+    reporting_unit = models.ForeignKey(
+        "orgs.Org", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=16, choices=ListState.choices, default=ListState.OPEN)
+    # Last change of the picks: a sealed scan uploaded before it shows an older table and is not enough.
+    changed_at = models.DateTimeField("名单修改时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField("重新开放时间", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.TextField("重新开放理由", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "推荐总表"
+        verbose_name_plural = "推荐总表"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "reporting_unit"], name="one_list_per_reporting_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporting_unit} 推荐总表"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ListState.SUBMITTED
+
+
+class ListEntry(models.Model):
+    """One picked nomination at its place in its category's order. `override_reason` is the reviewer's
+    recorded reason when the place departs from the default order (the stored rank)."""
+
+    recommendation_list = models.ForeignKey(
+        RecommendationList, on_delete=models.CASCADE, related_name="entries"
+    )
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="list_entry")
+    # The nomination's category, kept here so positions are unique per category of a list.
+    category = models.ForeignKey("campaigns.Category", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField("推荐顺序")
+    override_reason = models.TextField("调整排序理由", blank=True)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    picked_at = models.DateTimeField("选入时间")
+
+    class Meta:
+        verbose_name = "推荐名单条目"
+        verbose_name_plural = "推荐名单条目"
+        ordering = ["recommendation_list", "category__number", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation_list", "category", "position"], name="one_entry_per_list_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}#{self.position} {self.nomination_id}"
+
+
+class SealedScan(models.Model):
+    """A scan (PDF or picture) of the printed 推荐总表 with the reporting unit's seal. Earlier scans are
+    kept: the newest one is the list's, and every upload stays traceable."""
+
+    recommendation_list = models.ForeignKey(
+        RecommendationList, on_delete=models.CASCADE, related_name="scans"
+    )
+    file = models.FileField("文件", upload_to="sealed/%Y/%m/", max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField("文件类型", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "盖章扫描件"
+        verbose_name_plural = "盖章扫描件"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

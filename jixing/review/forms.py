@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 
+from jixing.nominations.domain.list_rules import Pick
 from jixing.tables import TEMPLATES
 
 KIND_CHOICES = [(slug, spec.title) for slug, spec in TEMPLATES.items()]
@@ -25,3 +28,55 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # an ASCII colon after Chinese labels looks wrong
         super().__init__(*args, **kwargs)
+
+
+class ReasonForm(forms.Form):
+    """A reason the record keeps: returning, rejecting, reopening."""
+
+    reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ScanForm(forms.Form):
+    file = forms.FileField(
+        label="盖章扫描件（PDF 或图片）",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+@dataclass
+class PickValues:
+    """What the screening form holds for one nomination, as typed (shown again after a refusal)."""
+
+    picked: bool
+    order: str
+    reason: str
+
+
+def picks_from_post(data, *, ids: list[int]) -> tuple[list[Pick], dict[int, PickValues]]:
+    """The picks of the screening form in the order typed (`order-<id>`; empty after the numbered ones,
+    ties and empties in the default order, which `ids` follows), and every row's values as typed."""
+    chosen = {int(v) for v in data.getlist("pick") if v.isdigit()}
+    values = {
+        pk: PickValues(
+            picked=pk in chosen,
+            order=data.get(f"order-{pk}", "").strip(),
+            reason=data.get(f"reason-{pk}", "").strip(),
+        )
+        for pk in ids
+    }
+
+    def place(item: tuple[int, int]) -> tuple[bool, int, int]:
+        index, pk = item
+        order = values[pk].order
+        return (not order.isdigit(), int(order) if order.isdigit() else 0, index)
+
+    ordered = sorted(((i, pk) for i, pk in enumerate(ids) if pk in chosen), key=place)
+    return [Pick(pk, values[pk].reason) for _, pk in ordered], values

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixing.review.views import decisions, imports, province
+from jixing.review.views import decisions, imports, province, screening
 
 app_name = "review"
 urlpatterns = [
@@ -18,4 +18,15 @@ urlpatterns = [
     path("province/commendation/final.xlsx", province.final_export, name="province_final_export"),
     path("province/phases/", province.phases, name="province_phases"),
     path("province/phases/<int:pk>/extend/", province.phase_extend, name="province_phase_extend"),
+    # 审核报送 (reporting units' reviewers; reopening by the province)
+    path("screening/", screening.index, name="screening"),
+    path("screening/<int:number>/", screening.category, name="screening_category"),
+    path("screening/<int:number>/picks/", screening.save_picks, name="screening_picks"),
+    path("screening/nominations/<int:pk>/<slug:action>/", screening.act, name="screening_act"),
+    path("lists/<int:org_pk>/", screening.list_page, name="list"),
+    path("lists/<int:org_pk>/sheet.xlsx", screening.sheet_download, name="list_sheet"),
+    path("lists/<int:org_pk>/scans/", screening.scan_upload, name="list_scan_upload"),
+    path("lists/<int:org_pk>/scans/<int:scan_pk>/", screening.scan_download, name="list_scan"),
+    path("lists/<int:org_pk>/submit/", screening.submit, name="list_submit"),
+    path("lists/<int:org_pk>/reopen/", screening.reopen, name="list_reopen"),
 ]

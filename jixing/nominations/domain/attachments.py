@@ -180,10 +180,12 @@ def reencode_image(data: bytes, sniffed: Sniffed) -> tuple[bytes, Sniffed]:
     return out.getvalue(), Sniffed(IMAGE, "image/jpeg", "jpg")
 
 
-def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -> Sniffed:
-    if kind not in form_spec(nomination.category).evidence:
-        raise UploadRefused(f"“{name}”未上传：本项目不需要“{kind}”类材料")
-    classes = KIND_CLASSES[kind]
+def check_upload(upload: UploadedFile, *, classes: tuple[str, ...], what: str, name: str) -> Sniffed:
+    """The type of `upload` read from its content, if it is one of `classes` and within their size limits.
+
+    `what` names the slot in the refusal (“承诺书”, “盖章扫描件”); `name` is the file's cleaned name.
+    Shared by every upload of the product (evidence, sealed scans). Raises UploadRefused.
+    """
     largest = max(size_limit(c) for c in classes)
     if upload.size > largest:
         raise UploadRefused(
@@ -196,14 +198,22 @@ def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -
     upload.seek(0)
     if sniffed is None or sniffed.file_class not in classes:
         allowed = "、".join(TYPE_LABELS[c] for c in classes)
-        raise UploadRefused(f"“{name}”未上传：文件内容不是允许的类型，“{kind}”只接受{allowed}")
+        raise UploadRefused(f"“{name}”未上传：文件内容不是允许的类型，“{what}”只接受{allowed}")
     if upload.size > size_limit(sniffed.file_class):
         limit = human_size(size_limit(sniffed.file_class))
         raise UploadRefused(f"“{name}”未上传：文件大小 {human_size(upload.size)}，超过上限 {limit}")
     return sniffed
 
 
-def _stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[File, Sniffed, int, str]:
+def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -> Sniffed:
+    if kind not in form_spec(nomination.category).evidence:
+        raise UploadRefused(f"“{name}”未上传：本项目不需要“{kind}”类材料")
+    return check_upload(upload, classes=KIND_CLASSES[kind], what=kind, name=name)
+
+
+def stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[File, Sniffed, int, str]:
+    """What to store for a checked upload: pictures re-encoded without metadata, other files as sent;
+    with the stored type, size and sha256."""
     if sniffed.file_class == IMAGE:
         try:
             data, sniffed = reencode_image(upload.read(), sniffed)
@@ -215,6 +225,11 @@ def _stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[
         digest.update(chunk)
     upload.seek(0)
     return File(upload), sniffed, upload.size, digest.hexdigest()
+
+
+def random_name(sniffed: Sniffed) -> str:
+    """A stored file's name: random, so nobody can guess another's, with the extension of its content."""
+    return f"{secrets.token_hex(16)}.{sniffed.extension}"
 
 
 def add_attachment(
@@ -236,7 +251,7 @@ def add_attachment(
     if nomination.attachments.count() >= settings.UPLOAD_MAX_FILES_PER_NOMINATION:
         raise UploadRefused(f"“{name}”未上传：每份申报最多 {settings.UPLOAD_MAX_FILES_PER_NOMINATION} 个文件")
     sniffed = _check(nomination, kind, upload, name)
-    content, sniffed, size, sha256 = _stored_content(upload, sniffed, name)
+    content, sniffed, size, sha256 = stored_content(upload, sniffed, name)
     attachment = Attachment(
         nomination=nomination,
         kind=kind,
@@ -246,7 +261,7 @@ def add_attachment(
         content_type=sniffed.content_type,
         uploaded_by=actor,
     )
-    attachment.file.save(f"{secrets.token_hex(16)}.{sniffed.extension}", content, save=False)
+    attachment.file.save(random_name(sniffed), content, save=False)
     try:
         with transaction.atomic():
             attachment.save()

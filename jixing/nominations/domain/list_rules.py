@@ -1,0 +1,201 @@
+"""审核报送 rules for a reporting unit's 推荐总表: who screens, what may be picked, in which order, when.
+
+Nothing here writes; nominations/domain/lists.py changes the list after asking these questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from jixing.accounts.enums import UserRole
+from jixing.campaigns.enums import PhaseKey
+from jixing.campaigns.models import Campaign, Category, Quota
+from jixing.eligibility.outcomes import RANKED_STATUSES
+from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination
+from jixing.orgs.enums import OrgLevel
+from jixing.orgs.models import Org
+
+
+class ListRefused(Exception):
+    """A change of the list the rules do not allow now; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One nomination chosen for the list, in the order given; the reason matters only when the place
+    departs from the default order."""
+
+    nomination_id: int
+    override_reason: str = ""
+
+
+# --- who ---------------------------------------------------------------------------------------------
+
+
+def screened_unit(user) -> Org | None:
+    """The 报送单位 whose list `user` screens: a reporting reviewer's own org, if it is one."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role != UserRole.REPORTING_REVIEWER or user.org is None:
+        return None
+    return user.org if user.org.level == OrgLevel.REPORTING_UNIT else None
+
+
+def can_view_list(user, reporting_unit: Org) -> bool:
+    """The unit's own reviewers and the province's admins see a list."""
+    if getattr(user, "is_province_admin", False) and user.is_active:
+        return True
+    unit = screened_unit(user)
+    return unit is not None and unit.pk == reporting_unit.pk
+
+
+def require_screener(actor) -> Org:
+    unit = screened_unit(actor)
+    if unit is None:
+        raise PermissionDenied("只有报送单位审核员可以审核报送")
+    return unit
+
+
+# --- what may be picked ------------------------------------------------------------------------------
+
+
+def rules_with(nomination: Nomination, outcome: str) -> list[str]:
+    """Ids of the nomination's rules whose stored outcome is `outcome`, in the rules file's order."""
+    return [rule_id for rule_id, r in (nomination.rule_results or {}).items() if r["outcome"] == outcome]
+
+
+def pick_problem(nomination: Nomination) -> str | None:
+    """Why this nomination cannot go on the list now (None when it can).
+
+    Only sent-up nominations (已申报) that are not ineligible or incomplete (spec: `missing` is not
+    selectable until supplied); a `warn` rule needs the recommending unit's written reason.
+    """
+    if nomination.state != S.SUBMITTED:
+        return f"当前状态为“{nomination.get_state_display()}”"
+    if not nomination.status:
+        return "尚未判定资格"
+    if nomination.status == "ineligible":
+        return f"不符合条件（规则 {'、'.join(rules_with(nomination, 'fail'))} 不符合）"
+    if nomination.status == "incomplete":
+        return (
+            f"材料或数据不全（规则 {'、'.join(rules_with(nomination, 'missing'))} 缺少数据），补齐前不能选入"
+        )
+    if nomination.status not in RANKED_STATUSES:
+        return "资格状态未知"
+    warned = rules_with(nomination, "warn")
+    if warned and not nomination.warn_reason.strip():
+        return (
+            f"规则 {'、'.join(warned)} 为「原则上」条件且未满足，推荐单位未填写推荐理由说明，"
+            "请退回推荐单位补充后再选入"
+        )
+    return None
+
+
+def default_key(nomination: Nomination) -> tuple:
+    """The default order: stored rank (unranked last), then submission time, then id."""
+    far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    return (nomination.rank is None, nomination.rank or 0, nomination.submitted_at or far, nomination.pk)
+
+
+def label(nomination: Nomination) -> str:
+    name = nomination.nominee_org.name if nomination.nominee_org_id else nomination.nominee_name
+    return f"{name}（{nomination.number}）"
+
+
+def candidates(*, campaign: Campaign, category: Category, reporting_unit: Org) -> list[Nomination]:
+    """The unit's nominations of the category that have been sent up (drafts excluded), default order."""
+    rows = (
+        Nomination.objects.filter(campaign=campaign, category=category, reporting_unit=reporting_unit)
+        .exclude(state__in=[S.DRAFT, S.AWAITING_UNIT])
+        .select_related("category", "nominee_org", "recommending_org")
+    )
+    return sorted(rows, key=default_key)
+
+
+def seats_of(*, category: Category, reporting_unit: Org) -> int:
+    quota = Quota.objects.filter(category=category, reporting_unit=reporting_unit).first()
+    return quota.seats if quota is not None else 0
+
+
+def seats_used(*, category: Category, reporting_unit: Org) -> int:
+    """Seats taken by nominations already sent to the province (the same count G.7 checks)."""
+    return Nomination.objects.filter(
+        category=category, reporting_unit=reporting_unit, state__in=ON_SUBMITTED_LIST
+    ).count()
+
+
+def seats_left(*, category: Category, reporting_unit: Org) -> int:
+    """Seats the open list may still fill in the category."""
+    return seats_of(category=category, reporting_unit=reporting_unit) - seats_used(
+        category=category, reporting_unit=reporting_unit
+    )
+
+
+def validate_picks(
+    *, category: Category, pool: Sequence[Nomination], picks: Sequence[Pick], seats_left: int
+) -> list[tuple[Nomination, str]]:
+    """The picked nominations in order with the override reason each keeps, or ListRefused.
+
+    A pick needs a reason when it comes before a pickable nomination of better rank (placed after it,
+    or left out): that is overriding the default order. Equal ranks are no override.
+    """
+    by_id = {n.pk: n for n in pool}
+    chosen: list[Nomination] = []
+    problems: list[str] = []
+    for pick in picks:
+        nomination = by_id.get(pick.nomination_id)
+        if nomination is None:
+            raise ListRefused("所选申报不存在，或不属于本报送单位的该项目")
+        if nomination in chosen:
+            raise ListRefused(f"{label(nomination)} 重复选入")
+        problem = pick_problem(nomination)
+        if problem:
+            problems.append(f"{label(nomination)}：{problem}")
+        chosen.append(nomination)
+    if problems:
+        raise ListRefused("以下申报不能选入推荐名单：" + "；".join(problems))
+    if len(chosen) > seats_left:
+        raise ListRefused(
+            f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额（G.7）"
+        )
+    place = {n.pk: i for i, n in enumerate(chosen)}
+    pickable = [n for n in pool if pick_problem(n) is None]
+    kept: list[tuple[Nomination, str]] = []
+    unexplained: list[str] = []
+    for i, (nomination, pick) in enumerate(zip(chosen, picks, strict=True)):
+        passed = [
+            m
+            for m in pickable
+            if m.rank is not None
+            and nomination.rank is not None
+            and m.rank < nomination.rank
+            and place.get(m.pk, len(chosen)) > i
+        ]
+        reason = pick.override_reason.strip()
+        if passed and not reason:
+            names = "、".join(label(m) for m in passed[:3]) + ("等" if len(passed) > 3 else "")
+            unexplained.append(f"{label(nomination)} 排在默认排序更靠前的 {names} 之前")
+        kept.append((nomination, reason if passed else ""))
+    if unexplained:
+        raise ListRefused("与默认排序不同，须填写调整理由：" + "；".join(unexplained))
+    return kept
+
+
+# --- phase and list ----------------------------------------------------------------------------------
+
+
+def check_screen_phase(campaign: Campaign, what: str, now: datetime) -> None:
+    """G.8 for list work: only inside the 审核报送 window, refused in the words transition() uses."""
+    phase = campaign.phase_at(now)
+    if phase is not None and phase.key == PhaseKey.SCREEN:
+        return
+    allowed = "、".join(p.name for p in campaign.phases.all() if p.key == PhaseKey.SCREEN) or "审核报送"
+    current = phase.name if phase else "不在任何阶段窗口内"
+    raise ListRefused(f"“{what}”只能在{allowed}阶段进行，当前为：{current}（G.8）")

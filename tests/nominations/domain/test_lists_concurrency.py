@@ -1,0 +1,113 @@
+"""G.7 under concurrency: several threads, each with its own database connection, send nominations up
+past a quota at once. The quota holds, and what was refused is kept as it was (issue 4, "Done when").
+
+Runs on PostgreSQL (row locks: select_for_update on the list and Quota rows) and on SQLite (writers
+serialised by BEGIN IMMEDIATE; the test database is a file, see tests/conftest.py).
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from jixing.nominations.domain.list_rules import ListRefused, Pick
+from jixing.nominations.domain.lists import set_picks, submit_list
+from jixing.nominations.domain.sealed_scans import add_sealed_scan
+from jixing.nominations.domain.states import Action
+from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.enums import ListState
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination, RecommendationList
+from tests.review.screening_world import make_world, pdf_upload, refresh
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_at_once(jobs):
+    """Run every job in its own thread, started together; returns (results, errors) in job order."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [None] * len(jobs), [None] * len(jobs)
+
+    def worker(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:  # collected and asserted by the test
+            errors[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def _recommended(world) -> int:
+    return Nomination.objects.filter(reporting_unit=world.tree["taiyuan"], state=S.RECOMMENDED).count()
+
+
+def test_recommend_past_the_quota_from_many_threads_holds_the_quota(media_root):
+    world = make_world(nominations=5, seats=2)
+    reviewer = world.users.taiyuan
+
+    def job(nomination):
+        return lambda: transition(nomination, Action.RECOMMEND, actor=reviewer)
+
+    _, errors = _run_at_once([job(n) for n in world.nominations])
+    assert _recommended(world) == 2
+    refused = [n for n, error in zip(refresh(world.nominations), errors, strict=True) if error is not None]
+    assert [n.state for n in refused] == [S.SUBMITTED] * 3  # kept as they were, not lost
+    assert {type(e) for e in errors if e is not None} == {TransitionRefused}
+    assert all(
+        str(e).endswith("名额为 2 个，已报送 2 个，不能再报送（G.7）") for e in errors if e is not None
+    )
+
+
+def test_two_reviewers_submitting_the_list_at_once_send_it_once(media_root):
+    world = make_world(nominations=3, seats=2)
+    first, second, _ = world.nominations
+    category = world.campaign.categories.get(number=1)
+    set_picks(campaign=world.campaign, category=category, actor=world.users.taiyuan, picks=[Pick(first.pk), Pick(second.pk)])  # fmt: skip
+    add_sealed_scan(campaign=world.campaign, upload=pdf_upload(), actor=world.users.taiyuan)
+    reviewers = [world.users.taiyuan, world.users.taiyuan2] * 2
+
+    def job(user):
+        return lambda: submit_list(campaign=world.campaign, reporting_unit=world.tree["taiyuan"], actor=user)
+
+    results, errors = _run_at_once([job(u) for u in reviewers])
+    assert sum(r is not None for r in results) == 1
+    assert [type(e) for e in errors if e is not None] == [ListRefused] * 3
+    assert all("不能再修改" in str(e) for e in errors if e is not None)
+    assert (_recommended(world), RecommendationList.objects.get().state) == (2, ListState.SUBMITTED)
+
+
+def test_list_submission_racing_single_recommends_never_passes_the_quota(media_root):
+    world = make_world(nominations=5, seats=3)
+    picked, others = world.nominations[:2], world.nominations[2:]
+    category = world.campaign.categories.get(number=1)
+    set_picks(campaign=world.campaign, category=category, actor=world.users.taiyuan, picks=[Pick(n.pk) for n in picked])  # fmt: skip
+    add_sealed_scan(campaign=world.campaign, upload=pdf_upload(), actor=world.users.taiyuan)
+
+    def submit():
+        return submit_list(
+            campaign=world.campaign, reporting_unit=world.tree["taiyuan"], actor=world.users.taiyuan2
+        )
+
+    def recommend(nomination):
+        return lambda: transition(nomination, Action.RECOMMEND, actor=world.users.taiyuan)
+
+    _, errors = _run_at_once([submit] + [recommend(n) for n in others])
+    # Two seats for the list and one each for three single moves: five asked, three seats. Whatever the
+    # order, exactly three are sent up and each refusal is a clear G.7 message.
+    assert _recommended(world) == 3
+    refusals = [e for e in errors if e is not None]
+    assert refusals and all("G.7" in str(e) for e in refusals)
+    list_state = RecommendationList.objects.get().state
+    picked_states = {n.state for n in refresh(picked)}
+    if errors[0] is None:
+        assert (list_state, picked_states) == (ListState.SUBMITTED, {S.RECOMMENDED})
+    else:  # the refused list is kept whole: still open, its picks still 已申报, ready to submit again
+        assert (list_state, picked_states) == (ListState.OPEN, {S.SUBMITTED})
