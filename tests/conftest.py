@@ -35,3 +35,39 @@ def media_root(tmp_path, settings):
 
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def mark_second_factor_passed(client, user) -> None:
+    """Mark a test client's session as having passed the second factor, as the TOTP verify page does
+    (django-otp's session key), giving the user a confirmed device if they have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jixing.accounts.domain.second_factor import confirmed_device
+
+    device = confirmed_device(user) or TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """Province admins need a second factor (AccountGateMiddleware): without it every page redirects to the
+    TOTP pages. Tests that only need "a logged-in province admin" use `client.force_login(user)`; this
+    wraps it so such a session has also passed the second factor.
+
+    Only force_login is wrapped. Tests of the login, the throttle and the second factor itself go the real
+    way — `client.post` to the login page, then to the TOTP pages with a code from django-otp's TOTP
+    (tests/accounts/) — and so does `client.login`, which checks the password like the login page.
+    """
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if getattr(user, "is_province_admin", False):
+            mark_second_factor_passed(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

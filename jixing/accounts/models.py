@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 
@@ -20,6 +21,9 @@ class User(AbstractUser):
         related_name="users",
     )
     account_id = models.CharField("学号", max_length=64, blank=True, db_index=True)
+    # Set at creation and by every password change (set_password); empty only for rows written around the
+    # model (bulk inserts), whose password age then counts from date_joined (domain/passwords.py).
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -27,6 +31,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # create_user() hashes without set_password(): a new account's password is as old as the account.
+        if self._state.adding and self.password_changed_at is None:
+            self.password_changed_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        # A hasher upgrade at login also calls set_password but saves only the `password` column, so the
+        # rotation clock (strict mode's 90 days) is not reset by it.
+        self.password_changed_at = timezone.now()
 
     @property
     def is_province_admin(self) -> bool:
@@ -43,3 +59,23 @@ class User(AbstractUser):
     @property
     def is_learner(self) -> bool:
         return self.role == UserRole.LEARNER
+
+
+class LoginFailure(models.Model):
+    """One failed password login, kept for the throttle (domain/throttle.py): stored in the database so
+    every app process sees the same count. Pruned after a day; the audit log keeps the lasting record."""
+
+    username = models.CharField("账号", max_length=150)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_failure_user"),
+            models.Index(fields=["ip", "at"], name="login_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip} {self.at:%Y-%m-%d %H:%M}"

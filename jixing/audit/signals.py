@@ -6,10 +6,10 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from jixing.audit.domain.events import record_event
+from jixing.security.net import client_ip
 
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+# client_ip stays importable from here (views use it); it now trusts JIXING_PROXY_COUNT proxies' addresses.
+__all__ = ["client_ip"]
 
 
 @receiver(user_logged_in)

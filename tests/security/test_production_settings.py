@@ -1,0 +1,46 @@
+"""Production settings, checked in a fresh process: settings are read once, from the environment."""
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+
+
+def _run(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    production = {
+        "DJANGO_SETTINGS_MODULE": "jixing.settings",
+        "JIXING_DATA_DIR": str(tmp_path),
+        "JIXING_DEBUG": "0",
+        "JIXING_SECRET_KEY": secrets.token_urlsafe(50),
+        "JIXING_ALLOWED_HOSTS": "jixing.example.gov.cn",
+        "JIXING_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "JIXING_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("JIXING_")}
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        env={**base, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = _run(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_a_short_secret_key(tmp_path):
+    result = _run(tmp_path, "check", JIXING_SECRET_KEY="too-short")
+    assert result.returncode == 1
+    assert "JIXING_SECRET_KEY must be at least 50 random characters" in result.stderr
+
+
+def test_audit_retention_below_184_days_is_refused(tmp_path):
+    result = _run(tmp_path, "check", JIXING_AUDIT_RETENTION_DAYS="90")
+    assert result.returncode == 1
+    assert "JIXING_AUDIT_RETENTION_DAYS must be at least 184, got 90" in result.stderr
+    assert _run(tmp_path, "check", JIXING_AUDIT_RETENTION_DAYS="365").returncode == 0
