@@ -69,7 +69,7 @@ def test_screening_page_shows_the_recommending_units_reason_for_a_warn_rule(clie
     evaluate_campaign(world.campaign)
     client.force_login(world.users.taiyuan)
     body = _body(client.get(_category_url()))
-    assert "原则上不符：1.1" in body and "推荐理由说明：</b>第一名已调离本单位" in body
+    assert "须书面说明：1.1" in body and "推荐理由说明：</b>第一名已调离本单位" in body
     assert f'name="pick" value="{warned.pk}"' in body
 
 

@@ -92,7 +92,7 @@ def pick_problem(nomination: Nomination) -> str | None:
     warned = rules_with(nomination, "warn")
     if warned and not nomination.warn_reason.strip():
         return (
-            f"规则 {'、'.join(warned)} 为「原则上」条件且未满足，推荐单位未填写推荐理由说明，"
+            f"规则 {'、'.join(warned)} 未满足，须有推荐单位的书面说明，但推荐理由说明为空，"
             "请退回推荐单位补充后再选入"
         )
     return None

@@ -24,7 +24,7 @@ class ScreeningRow:
     learner: Learner | None
     entry: ListEntry | None
     problem: str | None  # why it cannot be picked now; None when it can
-    warned: list[str]  # 「原则上」 rules not met (need the recommending unit's written reason)
+    warned: list[str]  # `warn` rules: selectable only with the recommending unit's written reason
     manual: list[str]  # rules awaiting a reviewer's judgement
     figures: list[tuple[str, str]] = field(default_factory=list)
 

@@ -26,7 +26,7 @@ STATUS_WORDS = {
     "needs_review": "待审核",
 }
 OUTCOME_WORDS = (
-    ("warn", "原则上不符"),
+    ("warn", "须书面说明"),
     ("manual", "待人工判定"),
     ("missing", "缺少数据"),
     ("fail", "不符合"),
@@ -34,16 +34,19 @@ OUTCOME_WORDS = (
 
 
 def sheet_title(campaign) -> str:
-    """「2022年度“学习强国”山西学习之星推荐总表」 from the campaign's name (…集结活动)."""
-    name = campaign.name
+    """「2022年度“学习强国”山西学习之星推荐总表」 from the campaign's name (…集结活动), a trailing note such
+    as （演示） kept at the end."""
+    name, note = campaign.name, ""
+    if name.endswith("）") and "（" in name:
+        name, note = name[: name.rindex("（")], name[name.rindex("（") :]
     for suffix in ("集结活动", "评选活动", "活动"):
         if name.endswith(suffix):
-            return name.removesuffix(suffix) + "推荐总表"
-    return name + "推荐总表"
+            return name.removesuffix(suffix) + "推荐总表" + note
+    return name + "推荐总表" + note
 
 
 def eligibility_text(nomination) -> str:
-    """The status in words, with the rules that keep it from plain 符合条件, e.g. 待审核（原则上不符：1.1）."""
+    """The status in words, with the rules that keep it from plain 符合条件, e.g. 待审核（须书面说明：1.1）."""
     words = STATUS_WORDS.get(nomination.status, "尚未判定")
     notes = [
         f"{word}：{'、'.join(ids)}"

@@ -1,5 +1,7 @@
 """审核报送 in the domain: picking within quota and in order, the sealed scan, submission, reopening."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +12,7 @@ from jixing.nominations.domain.evaluation import evaluate_campaign
 from jixing.nominations.domain.list_rules import ListRefused, Pick
 from jixing.nominations.domain.lists import reopen_list, screen_out, set_picks, submit_list
 from jixing.nominations.domain.sealed_scans import add_sealed_scan
+from jixing.nominations.domain.sheet import sheet_title
 from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import transition
 from jixing.nominations.enums import ListState
@@ -124,7 +127,7 @@ def test_set_picks_needs_the_recommending_units_reason_for_a_warn_rule(world):
     evaluate_campaign(world.campaign)
     second_best.refresh_from_db()
     assert second_best.rule_results["1.1"]["outcome"] == "warn"
-    with pytest.raises(ListRefused, match="规则 1.1 为「原则上」条件且未满足，推荐单位未填写推荐理由说明"):
+    with pytest.raises(ListRefused, match="规则 1.1 未满足，须有推荐单位的书面说明，但推荐理由说明为空"):
         _pick(world, second_best)
     second_best.warn_reason = "第一名为省平台工作人员，不参评"
     second_best.save()
@@ -310,3 +313,15 @@ def test_seats_follow_the_quota_row(world):
     set_seats(world, 3)
     _pick(world, *world.nominations)
     assert len(_entries(world)) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("2022年度“学习强国”山西学习之星集结活动", "2022年度“学习强国”山西学习之星推荐总表"),
+        ("2022年度“学习强国”山西学习之星集结活动（演示）", "2022年度“学习强国”山西学习之星推荐总表（演示）"),
+        ("某评选", "某评选推荐总表"),
+    ],
+)
+def test_sheet_title_follows_the_campaign_name(name, title):
+    assert sheet_title(SimpleNamespace(name=name)) == title
