@@ -121,3 +121,8 @@ class Command(BaseCommand):
             )
         out.write(f"\n打开 {DEMO_URL} ，用下列账号登录（province 也可进入 {DEMO_URL}/admin/）：\n")
         out.write(accounts_table(rows))
+        out.write(
+            "\n省平台管理员须二次验证：province 首次登录时用手机身份验证器（如微信小程序“腾讯身份验证器”、"
+            "Google Authenticator）扫描页面上的二维码并输入 6 位验证码；换手机或重来可运行 "
+            "jixing twofactor-reset province。\n"
+        )
