@@ -52,7 +52,7 @@ def test_lists_show_one_award_conflict_and_its_resolution(client, world):
     assert response["Location"] == reverse("review:province_lists") + "?category=1&unit=&state="
     body = client.get(reverse("review:province_lists")).content.decode()
     assert "已选定“学员标兵”" in body
-    assert "G.3 不符合" in body
+    assert "G.3 不符合：已在他项入选" in body
 
 
 def test_bulk_select_moves_every_ticked_nomination(client, world):
@@ -194,3 +194,18 @@ def test_phase_extension_without_a_reason_changes_nothing(client, world):
     phase.refresh_from_db()
     assert phase.ends_at == before
     ensure_fresh(world.campaign)  # nothing else is stale either
+
+
+def test_publication_page_flags_what_cannot_be_published_and_deselects_it(client, world):
+    staff = listed(world, "A2", state=S.SELECTED)
+    world.learners["A2"].is_platform_staff = True  # G.4 fails
+    world.learners["A2"].save()
+    evaluated(world, staff)
+    body = client.get(reverse("review:province_publication")).content.decode()
+    assert f"{staff.number} 李四：资格审核结果为“有不符合的条件”，不能公示。请先将其设为不入选。" in body
+    response = client.post(
+        reverse("review:province_select"), {"only": f"deselect:{staff.pk}", "next": "publication"}
+    )
+    assert response["Location"] == reverse("review:province_publication")
+    staff.refresh_from_db()
+    assert staff.state == S.NOT_SELECTED

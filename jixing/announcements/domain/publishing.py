@@ -83,7 +83,9 @@ def publish(
     chosen = list(selected_for_publication(campaign))
     if not chosen:
         raise PublishRefused("没有拟入选的申报，无法发布公示。请先在名单核对中选定拟入选对象。")
-    _check_publishable(campaign, chosen)
+    problems = publication_problems(campaign=campaign, chosen=chosen)
+    if problems:
+        raise PublishRefused("；".join(dict.fromkeys(problems.values())))
     public = _public_fields(chosen)
     with transaction.atomic():
         announcement = Announcement.objects.create(
@@ -129,12 +131,16 @@ def publish(
     return announcement
 
 
-def _check_publishable(campaign: Campaign, chosen: list[Nomination]) -> None:
+def publication_problems(*, campaign: Campaign, chosen: list[Nomination]) -> dict[int, str]:
+    """Why a chosen nomination cannot be published, by nomination id: it is ineligible or incomplete,
+    or its nominee is chosen in another category as well (G.3). Reads only (two queries)."""
+    problems: dict[int, str] = {}
     for nomination in chosen:
         if nomination.status in NOT_SELECTABLE:
-            raise PublishRefused(
-                f"{nomination.number} {nomination.nominee_name or nomination.nominee_org}：资格审核结果为"
-                f"“{NOT_SELECTABLE[nomination.status]}”，不能公示。请先将其设为不入选。"
+            name = nomination.nominee_org.name if nomination.nominee_org_id else nomination.nominee_name
+            problems[nomination.pk] = (
+                f"{nomination.number} {name}：资格审核结果为“{NOT_SELECTABLE[nomination.status]}”，不能公示。"
+                "请先将其设为不入选。"
             )
     holders = list(
         Nomination.objects.filter(campaign=campaign, state__in=SELECTED_STATES)
@@ -145,13 +151,18 @@ def _check_publishable(campaign: Campaign, chosen: list[Nomination]) -> None:
     by_person: dict[str, list[Nomination]] = defaultdict(list)
     for pk, key in person_keys(holders).items():
         by_person[key].append(by_pk[pk])
+    chosen_ids = {n.pk for n in chosen}
     for rows in by_person.values():
-        if len(rows) > 1:
+        if len(rows) > 1 and any(n.pk in chosen_ids for n in rows):
             categories = "、".join(n.category.name for n in rows)
-            raise PublishRefused(
+            message = (
                 f"{rows[0].nominee_name} 同时在{categories}入选，1名学员只能获得1项表扬（G.3）。"
                 "请只保留其中一项后再发布。"
             )
+            for n in rows:
+                if n.pk in chosen_ids:
+                    problems.setdefault(n.pk, message)
+    return problems
 
 
 def _public_fields(chosen: list[Nomination]) -> dict[int, tuple[str, str]]:

@@ -155,9 +155,21 @@ class Conflict:
         return next((r.nomination for r in self.rows if r.nomination.state in SELECTED_STATES), None)
 
 
-def award_conflicts(user, *, campaign: Campaign) -> list[Conflict]:
+@dataclass
+class Conflicts:
+    open: list[Conflict]  # nobody chosen yet: the province must pick one
+    resolved: list[Conflict]  # one chosen, the others fail G.3
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.resolved)
+
+    def __len__(self) -> int:
+        return len(self.open) + len(self.resolved)
+
+
+def award_conflicts(user, *, campaign: Campaign) -> Conflicts:
     """Persons with nominations in two or more categories among the listed ones (G.3 warn, or fail /
-    pass once one was chosen), grouped by person, unresolved first. Three queries."""
+    pass once one was chosen), grouped by person, open ones apart from resolved ones. Three queries."""
     rows = list(
         listed_nominations(user, campaign=campaign)
         .exclude(state=S.WITHDRAWN)
@@ -176,18 +188,25 @@ def award_conflicts(user, *, campaign: Campaign) -> list[Conflict]:
         Conflict(
             name=group[0].nominee_name,
             categories=group[0].g3["values"]["categories"],
-            rows=[
-                ConflictRow(
-                    n,
-                    n.g3["outcome"],
-                    [a for a in (Action.SELECT, Action.DESELECT) if find_move(a, n.state) is not None],
-                )
-                for n in group
-            ],
+            rows=[ConflictRow(n, n.g3["outcome"], _conflict_moves(n, group)) for n in group],
         )
         for group in by_person.values()
     ]
-    return sorted(conflicts, key=lambda c: (c.chosen is not None, c.name))
+    conflicts.sort(key=lambda c: c.name)
+    return Conflicts(
+        open=[c for c in conflicts if c.chosen is None],
+        resolved=[c for c in conflicts if c.chosen is not None],
+    )
+
+
+def _conflict_moves(n: Nomination, group: list[Nomination]) -> list[str]:
+    """Select and deselect as the table allows; no selecting while another of the person's is chosen."""
+    taken = any(other.state in SELECTED_STATES for other in group if other.pk != n.pk)
+    return [
+        a
+        for a in (Action.SELECT, Action.DESELECT)
+        if find_move(a, n.state) is not None and not (a == Action.SELECT and taken)
+    ]
 
 
 def objections_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet[Objection]:

@@ -25,6 +25,7 @@ from jixing.announcements.domain.objections import ObjectionRefused, handle_obje
 from jixing.announcements.domain.publishing import (
     PublishRefused,
     preview_window,
+    publication_problems,
     publish,
     selected_for_publication,
 )
@@ -80,7 +81,6 @@ def lists(request: HttpRequest) -> HttpResponse:
         "reporting_units": queries.reporting_units(),
         "states": [(s, S(s).label) for s in S.values if s in queries.LISTED_STATES],
         "filters": {"category": category.number, "unit": unit_id, "state": state},
-        "query": urlencode({"category": category.number, "unit": unit_id or "", "state": state}),
     }
     return render(request, "review/province/lists.html", context)
 
@@ -93,9 +93,11 @@ def select(request: HttpRequest) -> HttpResponse:
     action, _, one = request.POST.get("only", "").partition(":")
     ids = [int(one)] if one.isdigit() else [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     action = action or request.POST.get("action", "")
-    back = (
-        reverse("review:province_lists") + "?" + urlencode({k: request.POST.get(k, "") for k in LIST_FILTERS})
-    )
+    if request.POST.get("next") == "publication":
+        back = reverse("review:province_publication")
+    else:
+        filters = {k: request.POST.get(k, "") for k in LIST_FILTERS}
+        back = reverse("review:province_lists") + "?" + urlencode(filters)
     if action not in (Action.SELECT, Action.DESELECT):
         messages.error(request, "请选择“拟入选”或“不入选”")
         return redirect(back)
@@ -142,9 +144,14 @@ def publication(request: HttpRequest) -> HttpResponse:
         window = preview_window(campaign=campaign, starts_on=starts_on)
     except PublishRefused as exc:
         window_error = str(exc)
+    ensure_fresh(campaign)
+    chosen = list(selected_for_publication(campaign))
+    problems = publication_problems(campaign=campaign, chosen=chosen)
     context = {
         "form": form,
-        "chosen": list(selected_for_publication(campaign)),
+        "chosen": chosen,
+        "rows": [(n, problems.get(n.pk, "")) for n in chosen],
+        "problems": problems,
         "window": window,
         "window_error": window_error,
         "announcements": queries.announcements_with_counts(campaign=campaign),
