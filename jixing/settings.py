@@ -7,6 +7,8 @@ Every helper below fails loudly on a value it cannot read, so a typo never silen
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -66,8 +68,30 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
 ALLOWED_HOSTS = env_list("JIXING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("JIXING_CSRF_TRUSTED_ORIGINS", [])
 
-# Keyed hash ("blind index") for recognising one person across accounts (G.2, G.3).
-BLIND_INDEX_KEY = env_str("JIXING_BLIND_INDEX_KEY", SECRET_KEY)
+# Personal data (jixing/people/crypto.py; README, 个人信息保护). ID and phone numbers kept in full are
+# encrypted with JIXING_ENCRYPTION_KEYS, comma-separated Fernet keys: the first encrypts, all decrypt, so a
+# new key can be put first and `jixing rotate-keys` run before the old one is dropped. JIXING_BLIND_INDEX_KEY
+# keys the hashes that recognise one person across accounts (G.2, G.3) — a separate secret, so that neither
+# key opens what the other protects. Production refuses to start without both; a DEBUG instance derives
+# them from SECRET_KEY and every command warns about it (people.W001).
+ENCRYPTION_KEYS = env_list("JIXING_ENCRYPTION_KEYS", [])
+BLIND_INDEX_KEY = env_str("JIXING_BLIND_INDEX_KEY", "")
+PERSONAL_DATA_KEYS_DERIVED = not (ENCRYPTION_KEYS and BLIND_INDEX_KEY)
+if not DEBUG:
+    if PERSONAL_DATA_KEYS_DERIVED:
+        raise ImproperlyConfigured(
+            "JIXING_ENCRYPTION_KEYS and JIXING_BLIND_INDEX_KEY must be set when JIXING_DEBUG=0 "
+            "(README: 个人信息保护)"
+        )
+    if len(BLIND_INDEX_KEY) < 32 or BLIND_INDEX_KEY in (SECRET_KEY, *ENCRYPTION_KEYS):
+        raise ImproperlyConfigured(
+            "JIXING_BLIND_INDEX_KEY must be at least 32 random characters of its own, different from "
+            "JIXING_SECRET_KEY and the encryption keys"
+        )
+if not ENCRYPTION_KEYS:
+    _derived = hashlib.sha256(b"jixing-development-encryption-key:" + SECRET_KEY.encode()).digest()
+    ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+BLIND_INDEX_KEY = BLIND_INDEX_KEY or SECRET_KEY
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -31,6 +31,7 @@ from jixing.nominations.models import Attachment, Nomination, RuleDecision
 from jixing.orgs.domain.tree import derive_tree_fields
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key
+from jixing.people.masking import mask_id_number, mask_phone
 from jixing.people.models import Learner, Role, Snapshot
 
 SNAPSHOT_NAME = "2023年1月3日10时基准积分"
@@ -127,8 +128,9 @@ def _create_people(province: Province, ids: dict[str, int], importer: User) -> S
             org_id=ids[p.org_code],
             account_id=p.account_id,
             name=p.name,
-            phone=p.phone,
-            id_number=p.id_number,
+            # As an import would: masked forms only (the full synthetic numbers are in the template files).
+            phone_masked=mask_phone(p.phone),
+            id_masked=mask_id_number(p.id_number),
             total_points=p.total_points,
             annual_points=p.annual_points,
             national_total_rank=p.national_total_rank,

@@ -10,11 +10,13 @@ class SnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(Learner)
 class LearnerAdmin(admin.ModelAdmin):
-    list_display = ["account_id", "name", "org", "total_points", "annual_points"]
+    list_display = ["account_id", "name", "phone_masked", "org", "total_points", "annual_points"]
     search_fields = ["account_id", "name"]
     list_select_related = ["org"]
     raw_id_fields = ["org", "snapshot"]
+    # The keyed hash means nothing to a person; the masked forms are derived at import and never typed.
     exclude = ["person_key"]
+    readonly_fields = ["phone_masked", "id_masked"]
 
 
 @admin.register(Role)

@@ -39,8 +39,12 @@ class Learner(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="learners")
     account_id = models.CharField("学号", max_length=64)
     name = models.CharField("姓名", max_length=64)
-    phone = models.CharField("手机号", max_length=11, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    # The snapshot keeps no full ID or phone number (people.masking; README 个人信息保护): the rules need only
+    # the keyed hash below, people recognise a row by the masked forms, and millions of rows import fast
+    # without an encryption per cell. Whoever needs a whole number gets it typed where it is used
+    # (a nomination's contact phone), stored there encrypted.
+    phone_masked = models.CharField("手机号（脱敏）", max_length=11, blank=True)
+    id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True)
     # Keyed hash of the ID number (or of 姓名+手机号 when the number is absent): G.2/G.3 find one person
     # across accounts by an indexed equality, never by scanning.
     person_key = models.CharField(max_length=64, db_index=True)

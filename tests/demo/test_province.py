@@ -11,6 +11,9 @@ from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.campaigns.models import Campaign
 from jixing.demo.accounts import DEMO_PASSWORD
+from jixing.demo.generate import DEFAULT_SEED
+from jixing.demo.learners import build_learners
+from jixing.demo.orgs import build_org_tree
 from jixing.nominations.domain.evaluation import evaluate_campaign
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Attachment, Nomination
@@ -54,13 +57,19 @@ def test_demo_data_has_every_category_in_every_state(demo_province):
 
 
 def test_demo_data_numbers_are_synthetic(demo_province):
-    phones = set(Learner.objects.values_list("phone", flat=True))
-    assert all(re.fullmatch(r"100\d{8}", phone) for phone in phones)
-    ids = [n for n in Learner.objects.values_list("id_number", flat=True) if n]
+    # The snapshot stores masked numbers only; the full synthetic ones are in the plan (and the files).
+    people = build_learners(DEFAULT_SEED, build_org_tree(DEFAULT_SEED), SMALL)
+    assert all(re.fullmatch(r"100\d{8}", p.phone) for p in people)
+    ids = [p.id_number for p in people if p.id_number]
     assert len(ids) > SMALL * 0.9
     for number in ids:
         assert ric.validate(number) == number
         assert number[:2] == "14" and number[4:6] == "00", number
+    phones = set(Learner.objects.values_list("phone_masked", flat=True))
+    assert all(re.fullmatch(r"100\*{4}\d{4}", phone) for phone in phones)
+    masked_ids = [n for n in Learner.objects.values_list("id_masked", flat=True) if n]
+    assert len(masked_ids) == len(ids)
+    assert all(re.fullmatch(r"14\d\d\*{10}\d{3}[\dX]", n) for n in masked_ids)
     for code in Org.objects.exclude(uscc="").values_list("uscc", flat=True):
         assert uscc.validate(code) == code
     # G.2 material: some persons have two accounts.

@@ -23,7 +23,7 @@ def _checksum(rows) -> str:
 
 def _snapshot_of_database() -> dict[str, object]:
     learners = Learner.objects.values_list(
-        "account_id", "name", "phone", "id_number", "person_key", "org__code", "total_points", "annual_points",
+        "account_id", "name", "phone_masked", "id_masked", "person_key", "org__code", "total_points", "annual_points",
         "national_total_rank", "national_annual_rank", "perfect_clearances", "is_real_name", "is_shanxi_phone",
         "is_platform_staff",
     )  # fmt: skip

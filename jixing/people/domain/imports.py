@@ -17,6 +17,7 @@ from jixing.campaigns.domain.staleness import mark_stale
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key
 from jixing.people.enums import RoleKind
+from jixing.people.masking import mask_id_number, mask_phone
 from jixing.people.models import Learner, Role, Snapshot
 from jixing.tables import LEARNERS_TEMPLATE, ROLES_TEMPLATE, ImportRefused, Problem, ProblemList, read_table
 from jixing.tables.reading import Source
@@ -33,11 +34,10 @@ __all__ = [
 BATCH_SIZE = 5000
 NO_ROWS = "文件中没有数据行"
 UNKNOWN_ORG = "组织编码不存在"
+# Stored as read. 手机号 and 身份证号 are not among them: only their masked forms and the keyed hash are kept.
 LEARNER_FIELDS = [
     "account_id",
     "name",
-    "phone",
-    "id_number",
     "total_points",
     "annual_points",
     "national_total_rank",
@@ -95,6 +95,9 @@ def import_snapshot(
     file; 组织编码 known; 身份证号 checked by GB 11643 (check digit, birth date, area code); 手机号 is 11
     digits starting with 1. 手机号 may be empty only when 身份证号 is present: with both empty, G.2/G.3
     would recognise a person by the name alone and merge namesakes.
+
+    Personal numbers: each row keeps the masked 手机号 and 身份证号 and the keyed hash that recognises the
+    person (person_key); the full numbers are never stored, logged or kept in memory past their row.
 
     Side effects, in one transaction: a Snapshot and its Learner rows (inserted in batches while
     reading); only when every row is in does the snapshot become current, the previous one ceasing to
@@ -165,8 +168,15 @@ def import_snapshot(
 
 def _learner(row: dict[str, Any], snapshot: Snapshot, org_id: int | None) -> Learner:
     values = {key: row[key] for key in LEARNER_FIELDS}
-    values["person_key"] = person_key(id_number=row["id_number"], name=row["name"], phone=row["phone"])
-    return Learner(snapshot=snapshot, org_id=org_id, **values)
+    phone, id_number = row["phone"], row["id_number"]
+    values["person_key"] = person_key(id_number=id_number, name=row["name"], phone=phone)
+    return Learner(
+        snapshot=snapshot,
+        org_id=org_id,
+        phone_masked=mask_phone(phone),
+        id_masked=mask_id_number(id_number),
+        **values,
+    )
 
 
 def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:

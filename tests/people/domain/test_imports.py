@@ -58,8 +58,9 @@ def test_import_snapshot_loads_typed_learners_and_becomes_current(tree):
         4500,
     )
     assert zhang.person_key == person_key(id_number=ZHANG_ID, name="张三", phone="10000000001")
+    assert (zhang.phone_masked, zhang.id_masked) == ("100****0001", f"1401{'*' * 10}{ZHANG_ID[-4:]}")
     li = Learner.objects.get(account_id="u2")
-    assert (li.national_total_rank, li.id_number, li.is_real_name) == (None, "", False)
+    assert (li.national_total_rank, li.id_masked, li.is_real_name) == (None, "", False)
     assert li.person_key == person_key(id_number="", name="李四", phone="10000000002")
 
 
