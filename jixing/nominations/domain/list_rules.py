@@ -18,7 +18,7 @@ from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import RANKED_STATUSES
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import NominationState as S
-from jixing.nominations.models import Nomination
+from jixing.nominations.models import Nomination, RecommendationList, SealedScan
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 
@@ -199,3 +199,20 @@ def check_screen_phase(campaign: Campaign, what: str, now: datetime) -> None:
     allowed = "、".join(p.name for p in campaign.phases.all() if p.key == PhaseKey.SCREEN) or "审核报送"
     current = phase.name if phase else "不在任何阶段窗口内"
     raise ListRefused(f"“{what}”只能在{allowed}阶段进行，当前为：{current}（G.8）")
+
+
+def in_screen_phase(campaign: Campaign, now: datetime | None = None) -> bool:
+    phase = campaign.phase_at(now or timezone.now())
+    return phase is not None and phase.key == PhaseKey.SCREEN
+
+
+def list_is_open(campaign: Campaign, recommendation_list: RecommendationList | None) -> bool:
+    """Whether the list may be changed now: inside the 审核报送 window and not submitted."""
+    return in_screen_phase(campaign) and not (recommendation_list and recommendation_list.is_submitted)
+
+
+def scan_is_current(recommendation_list: RecommendationList, scan: SealedScan | None) -> bool:
+    """A sealed scan counts only if it was uploaded after the picks last changed (it shows this table)."""
+    if scan is None:
+        return False
+    return recommendation_list.changed_at is None or scan.uploaded_at >= recommendation_list.changed_at

@@ -28,6 +28,7 @@ from jixing.nominations.domain.list_rules import (
     check_screen_phase,
     label,
     require_screener,
+    scan_is_current,
     screened_unit,
     seats_left,
     validate_picks,
@@ -208,7 +209,7 @@ def submit_list(
             scan = latest_scan(rl)
             if scan is None:
                 raise ListRefused("请先上传盖章的推荐总表扫描件，再报送")
-            if rl.changed_at is not None and scan.uploaded_at < rl.changed_at:
+            if not scan_is_current(rl, scan):
                 raise ListRefused(
                     "推荐名单在上传盖章扫描件之后有改动：请重新下载推荐总表，盖章后上传新的扫描件，再报送"
                 )

@@ -20,11 +20,16 @@ from django.views.decorators.http import require_POST
 from jixing.audit.models import AuditEvent
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
-from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.attachments import UploadRefused
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.list_rules import can_view_list, screened_unit
+from jixing.nominations.domain.list_rules import (
+    can_view_list,
+    in_screen_phase,
+    list_is_open,
+    scan_is_current,
+    screened_unit,
+)
 from jixing.nominations.domain.lists import (
     ListRefused,
     latest_scan,
@@ -74,11 +79,6 @@ def _list_unit(request: HttpRequest, org_pk: int) -> Org:
     return unit
 
 
-def _in_screen_phase(campaign: Campaign) -> bool:
-    phase = campaign.phase_at()
-    return phase is not None and phase.key == PhaseKey.SCREEN
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """A reviewer's way in: his unit's list page."""
@@ -107,8 +107,8 @@ def _category_context(request: HttpRequest, unit: Org, campaign: Campaign, numbe
         "rows": rows,
         "seats": seats,
         "list": rl,
-        "editable": _in_screen_phase(campaign) and not (rl and rl.is_submitted),
-        "in_phase": _in_screen_phase(campaign),
+        "editable": list_is_open(campaign, rl),
+        "in_phase": in_screen_phase(campaign),
         **extra,
     }
 
@@ -197,9 +197,9 @@ def list_page(request: HttpRequest, org_pk: int) -> HttpResponse:
         "seats": seats_by_category(campaign=campaign, reporting_unit=unit, recommendation_list=rl),
         "scan": scan,
         "scans": rl.scans.select_related("uploaded_by") if rl else [],
-        "scan_outdated": bool(scan and rl.changed_at and scan.uploaded_at < rl.changed_at),
+        "scan_outdated": scan is not None and not scan_is_current(rl, scan),
         "is_screener": is_screener,
-        "editable": is_screener and _in_screen_phase(campaign) and not (rl and rl.is_submitted),
+        "editable": is_screener and list_is_open(campaign, rl),
         "can_reopen": request.user.is_province_admin and rl is not None and rl.is_submitted,
         "events": _list_events(rl),
         "scan_form": ScanForm(),
