@@ -209,3 +209,14 @@ def test_publication_page_flags_what_cannot_be_published_and_deselects_it(client
     assert response["Location"] == reverse("review:province_publication")
     staff.refresh_from_db()
     assert staff.state == S.NOT_SELECTED
+
+
+def test_nomination_page_offers_no_single_publish_or_approval(client, world):
+    n = listed(world, "A1", state=S.SELECTED)
+    evaluated(world, n)
+    body = client.get(reverse("portal:nomination_detail", args=[n.pk])).content.decode()
+    assert 'value="publish"' not in body and 'value="deselect"' in body
+    response = client.post(reverse("portal:nomination_act", args=[n.pk]), {"action": "publish"}, follow=True)
+    assert _messages(response) == ["公示和审批针对整个名单进行，请在“汇总公示”页面操作"]
+    n.refresh_from_db()
+    assert n.state == S.SELECTED

@@ -21,6 +21,11 @@ from jixing.nominations.models import Nomination
 # The moves that send the form up; the form is edited by whoever may make one of them.
 SEND_ACTIONS = (Action.SUBMIT, Action.APPLY)
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.AWAITING_UNIT})
+# Moves made for the whole list at once by their own domain function, never one nomination at a time:
+# publishing opens the objection window and puts the entry on the public page
+# (announcements.domain.publishing.publish); approval needs the window closed and every objection
+# handled (announcements.domain.approval.record_approval).
+LIST_ACTIONS = (Action.PUBLISH, Action.APPROVE)
 
 
 def startable_categories(user, campaign: Campaign) -> list[Category]:
@@ -68,7 +73,8 @@ def can_edit(user, nomination: Nomination) -> bool:
 
 def available_moves(user, nomination: Nomination, *, now: datetime | None = None) -> list[Move]:
     """The moves `user` may make on `nomination` now: its state's rows of the table, for the parties
-    the user speaks for, in the phase open now. Send moves only for the party that owns the form."""
+    the user speaks for, in the phase open now. Send moves only for the party that owns the form;
+    list moves (LIST_ACTIONS) never: they have their own pages."""
     parties = acts_as(user, nomination)
     phase = nomination.campaign.phase_at(now or timezone.now())
     if phase is None:
@@ -79,6 +85,8 @@ def available_moves(user, nomination: Nomination, *, now: datetime | None = None
         if not (parties & move.parties) or phase.key not in move.phases:
             continue
         if move.action in SEND_ACTIONS and move != sending:
+            continue
+        if move.action in LIST_ACTIONS:
             continue
         moves.append(move)
     return moves

@@ -19,6 +19,7 @@ from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import (
+    LIST_ACTIONS,
     SEND_ACTIONS,
     available_moves,
     can_edit,
@@ -209,6 +210,9 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action in SEND_ACTIONS:
         return redirect("portal:nomination_edit", pk=nomination.pk)
+    if action in LIST_ACTIONS:
+        messages.error(request, "公示和审批针对整个名单进行，请在“汇总公示”页面操作")
+        return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     try:
         transition(
             nomination,
