@@ -187,3 +187,29 @@ def test_public_list_query_count_is_the_same_for_1_and_3_rows(client, db):
                  listed(world, "A2", category=2, state=S.SELECTED))  # fmt: skip
     assert len(_rows(client.get(reverse("public:announcement")).content.decode())) == 3
     assert count() == one
+
+
+def test_final_list_query_count_is_the_same_for_1_and_3_rows(client, db):
+    world = build_world()
+    open_phase(world.campaign, "announce")
+    rows = [listed(world, "A1", state=S.SELECTED), listed(world, "D1", org="datong_school", state=S.SELECTED),
+            listed(world, "A2", category=2, state=S.SELECTED)]  # fmt: skip
+    evaluated(world, *rows)
+    publish(campaign=world.campaign, actor=world.users.province)
+
+    def commend(*nominations):
+        for n in nominations:
+            n.refresh_from_db()
+            n.state = S.COMMENDED
+            n.save(update_fields=["state"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("public:final")).status_code == 200
+        return len(ctx.captured_queries)
+
+    commend(rows[0])
+    one = count()
+    commend(*rows[1:])
+    assert len(_rows(client.get(reverse("public:final")).content.decode())) == 3
+    assert count() == one
