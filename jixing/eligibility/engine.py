@@ -230,7 +230,7 @@ def _ranked(compiled: CompiledRules, facts_list: Sequence[Facts], results: list[
     """Rank within (reporting unit, category) by the category's ordering key, ties sharing the best."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, result in enumerate(results):
-        if result.status in RANKED_STATUSES:
+        if result.status in RANKED_STATUSES and facts_list[i].ranked:
             groups[(facts_list[i].reporting_unit, result.category)].append(i)
     ranks: dict[int, int] = {}
     no_record = Ctx(record=False)

@@ -105,6 +105,8 @@ class Facts:
       submitted_at        aware datetime of submission; None for a draft (sorts after every submitted one)
       released            withdrawn or rejected: holds no place for G.6 and takes no part in G.2/G.3
       selected            chosen by the province: G.3 then fails the person's other nominations
+      ranked              takes part in the rank (the application leaves out what has not been sent up:
+                          drafts and nominations back with their unit); True in a batch
       nominee_account     学号 of the nominee (person categories); G.2 compares these
       person_key          one person across accounts (people.domain.identity.person_key); None when the
                           nominee has no snapshot row, which makes G.2/G.3 `missing`
@@ -137,6 +139,7 @@ class Facts:
     submitted_at: datetime | None = None
     released: bool = False
     selected: bool = False
+    ranked: bool = True
     nominee_account: str | None = None
     person_key: str | None = None
     decisions: Mapping[str, bool] = field(default_factory=dict)

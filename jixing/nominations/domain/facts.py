@@ -26,6 +26,12 @@ FIGURE_FIELDS = (
     "daily_active_rate", "articles_submitted", "published_provincial", "published_national",
     "articles_reviewed", "bulletin_errors_provincial", "bulletin_errors_national",
 )  # fmt: skip
+# Not (or no longer) before the reporting unit: no place in its default order.
+UNRANKED_STATES = RELEASED_STATES | {
+    NominationState.DRAFT,
+    NominationState.AWAITING_UNIT,
+    NominationState.RETURNED,
+}
 SELECTED_STATES = frozenset(
     {NominationState.SELECTED, NominationState.PUBLISHED, NominationState.APPROVED, NominationState.COMMENDED}
 )
@@ -179,6 +185,7 @@ def build_facts(
                 submitted_at=n.submitted_at,
                 released=n.state in RELEASED_STATES,
                 selected=n.state in SELECTED_STATES,
+                ranked=n.state not in UNRANKED_STATES,
                 nominee_account=n.nominee_account or None,
                 person_key=row.person_key if row is not None else None,
                 decisions=decisions.get(n.pk, {}),

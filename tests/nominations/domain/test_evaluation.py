@@ -135,3 +135,22 @@ def test_decisions_are_refused_where_data_decides_or_without_comment_or_right(wo
     with pytest.raises(PermissionDenied):
         record_decision(nomination, rule_id="G.1", holds=True, comment="", actor=unit_admin)
     assert nomination.decisions.count() == 0
+
+
+def test_nominations_back_with_their_unit_take_no_place_in_the_order(world):
+    tree, snapshot, campaign, _ = world
+    typed = {"typed_total_points": 10000, "typed_annual_points": 8000}  # as in the snapshot (G.9)
+    draft = _nominate(tree, snapshot, campaign, 1, state="returned", **typed)
+    sent = _nominate(tree, snapshot, campaign, 2, category_number=1, **typed)
+    sent.recommending_org = tree["county"]  # another unit, same reporting unit and category
+    sent.save()
+    for n in (draft, sent):
+        n.attachments.create(kind="场景照片", file="p.png", original_name="p.png")
+        n.decisions.create(rule_id="G.1", holds=True, source="测试")
+    evaluate_campaign(campaign)
+    draft.refresh_from_db()
+    sent.refresh_from_db()
+    missing = {k: v for k, v in sent.rule_results.items() if v["outcome"] != "pass"}
+    assert (sent.status, sent.rank, missing) == ("eligible", 1, {})
+    failing = {k: v["outcome"] for k, v in draft.rule_results.items() if v["outcome"] != "pass"}
+    assert (draft.status, draft.rank, failing) == ("eligible", None, {})
