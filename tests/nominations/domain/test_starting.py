@@ -14,7 +14,6 @@ from jixing.nominations.domain.starting import StartRefused, next_number, start_
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
-from tests.conftest import is_postgres
 from tests.factories import (
     make_campaign,
     make_learner,
@@ -84,7 +83,6 @@ def test_send_move_belongs_to_whoever_owns_the_draft():
     assert (can_edit(admin, own), can_edit(learner, own)) == (True, False)
 
 
-@pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_numbers_stay_unique_when_many_start_at_once():
     tree, campaign, rows, admin, _ = _world(learners=6)
