@@ -220,3 +220,9 @@ def test_nomination_page_offers_no_single_publish_or_approval(client, world):
     assert _messages(response) == ["公示和审批针对整个名单进行，请在“汇总公示”页面操作"]
     n.refresh_from_db()
     assert n.state == S.SELECTED
+
+
+def test_publication_page_previews_the_window_of_a_chosen_start_day(client, world):
+    body = client.get(reverse("review:province_publication") + "?starts_on=2026-09-30").content.decode()
+    # National Day 2026: 10.1–10.7 off; 10.8, 10.9, 10.10 (a make-up Saturday), 10.12, 10.13.
+    assert "自 <b>2026年9月30日</b> 起，<b>5</b> 个工作日，至 <b>2026年10月13日</b> 24时止" in body

@@ -118,7 +118,8 @@ def select(request: HttpRequest) -> HttpResponse:
 def publication(request: HttpRequest) -> HttpResponse:
     """发布公示: what is chosen, the window it would get; POST publishes. Lists past publications."""
     campaign = _campaign(request)
-    form = PublishForm(request.POST if request.method == "POST" else None)
+    # GET with a date previews its window (the "重新计算公示期" button); POST publishes.
+    form = PublishForm(request.POST if request.method == "POST" else (request.GET or None))
     if request.method == "POST" and form.is_valid():
         try:
             announcement = publish(
