@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from jixing.announcements.enums import ObjectionOutcome
+from jixing.people.fields import EncryptedCharField
 
 
 class Announcement(models.Model):
@@ -74,7 +75,8 @@ class Objection(models.Model):
     # Given to the objector to look the objection up; letters and digits, never a long run of digits.
     receipt = models.CharField("受理编号", max_length=16, unique=True)
     name = models.CharField("反映人姓名", max_length=32)
-    phone = models.CharField("联系电话", max_length=20)
+    # Encrypted at rest like every personal number (people.fields); shown whole only to the province.
+    phone = EncryptedCharField("联系电话", max_length=20)
     content = models.TextField("反映内容")
     received_at = models.DateTimeField("收到时间")
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)

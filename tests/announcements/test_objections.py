@@ -155,3 +155,14 @@ def test_objection_to_a_withdrawn_nomination_is_refused(world, entry):
     entry.nomination.refresh_from_db()
     with pytest.raises(ObjectionRefused, match="已不在公示名单中"):
         _submit(entry)
+
+
+def test_objectors_phone_is_stored_encrypted(entry):
+    from django.db import connection
+
+    objection = _submit(entry)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM announcements_objection WHERE id = %s", [objection.pk])
+        (stored,) = cursor.fetchone()
+    assert "13900000000" not in stored
+    assert Objection.objects.get().phone == "13900000000"

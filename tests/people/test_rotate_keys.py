@@ -32,12 +32,13 @@ def test_rotate_keys_reencrypts_every_value_with_the_first_key():
             with pytest.raises(CommandError, match="还有 10 个值由旧密钥加密"):
                 _run("--check")
             assert _run("--batch-size", "2").splitlines() == [
+                "announcements.Objection.phone：共 0 个值，重新加密 0 个",
                 "people.SealedContact.id_number：共 5 个值，重新加密 5 个",
                 "people.SealedContact.phone：共 5 个值，重新加密 5 个",
-                "合计：2 个加密字段，共 10 个值，重新加密 10 个",
+                "合计：3 个加密字段，共 10 个值，重新加密 10 个",
                 "所有值都已由第一个密钥加密：可以从 JIXING_ENCRYPTION_KEYS 中删去其余密钥",
             ]
-            assert _run("--check").splitlines()[-2] == "合计：2 个加密字段，共 10 个值，仍由旧密钥加密 0 个"
+            assert _run("--check").splitlines()[-2] == "合计：3 个加密字段，共 10 个值，仍由旧密钥加密 0 个"
         after = raw_column("phone")
         assert [a != b for a, b in zip(after, before, strict=True)] == [True] * 5 + [False]
         with override_settings(ENCRYPTION_KEYS=[NEW]):  # the old key dropped
