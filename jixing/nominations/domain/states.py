@@ -87,6 +87,11 @@ _BY_KEY: dict[tuple[str, str], Move] = {(m.action, m.source): m for m in MOVES}
 assert len(_BY_KEY) == len(MOVES), "two rows of the state table share an action and a source state"
 
 
+def parties_for(action: str) -> frozenset[Party]:
+    """Everyone who may make `action` from some state: anyone else is refused whatever the state."""
+    return frozenset(p for m in MOVES if m.action == action for p in m.parties)
+
+
 def find_move(action: str, source: str) -> Move | None:
     return _BY_KEY.get((action, source))
 

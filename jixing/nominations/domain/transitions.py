@@ -16,7 +16,7 @@ from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import Recommender
 from jixing.campaigns.models import Quota
-from jixing.nominations.domain.states import Action, Move, Party, find_move
+from jixing.nominations.domain.states import Action, Move, Party, find_move, parties_for
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.notifications.domain import notify, people_concerned
@@ -137,11 +137,16 @@ def transition(
             .select_related("campaign", "category", "reporting_unit")
             .get(pk=nomination.pk)
         )
+        parties = acts_as(actor, locked)
+        # Deny by default: an action the actor may never make is a 403 in every state, so that what a
+        # refusal says never depends on whether the nomination happens to be in the right state.
+        if not (parties & parties_for(action)):
+            raise PermissionDenied("您无权对此申报执行该操作")
         move = find_move(action, locked.state)
         if move is None:
             label = Action(action).label if action in Action.values else action
             raise TransitionRefused(f"当前状态为“{locked.get_state_display()}”，不能“{label}”")
-        if not (acts_as(actor, locked) & move.parties):
+        if not (parties & move.parties):
             raise PermissionDenied(f"您无权对此申报执行“{move.action.label}”")
         if move.needs_reason and not reason.strip():
             raise TransitionRefused(f"“{move.action.label}”须填写理由")
