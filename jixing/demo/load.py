@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model, ProtectedError
 
 from jixing.accounts.models import User
+from jixing.announcements.models import Announcement, AnnouncementEntry, Approval, Objection
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
@@ -27,7 +28,9 @@ from jixing.demo.accounts import DEMO_PASSWORD
 from jixing.demo.phases import DEMO_SLUG, DemoWindows, install_campaigns
 from jixing.demo.placeholders import PLACEHOLDERS, evidence_name
 from jixing.demo.plan import ORG_MODEL_FIELDS, Province
-from jixing.nominations.models import Attachment, Nomination, RuleDecision
+from jixing.demo.publication import write_outcomes
+from jixing.demo.timeline import Timeline
+from jixing.nominations.models import Attachment, Nomination, RecommendationList, RuleDecision
 from jixing.orgs.domain.tree import derive_tree_fields
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key
@@ -63,6 +66,12 @@ def _reset() -> dict[int, str]:
     """Delete the previous tree and what hangs off it; returns each attached account's org code."""
     attached = dict(User.objects.filter(org__isnull=False).values_list("pk", "org__code"))
     User.objects.filter(org__isnull=False).update(org=None)
+    # What hangs off the nominations and protects them: the 公示 and its objections, the lists.
+    Objection.objects.all().delete()
+    AnnouncementEntry.objects.all().delete()
+    Announcement.objects.all().delete()
+    Approval.objects.all().delete()
+    RecommendationList.objects.all().delete()  # with its entries and scans (their files: placeholders)
     Nomination.objects.all().delete()
     Role.objects.all().delete()
     Snapshot.objects.all().delete()
@@ -174,7 +183,7 @@ def _create_nominations(
     campaign: Campaign,
     ids: dict[str, int],
     users: dict[str, User],
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[str, Nomination]]:
     categories = {c.number: c.pk for c in campaign.categories.all()}
     nominations = []
     for plan in province.nominations:
@@ -229,7 +238,8 @@ def _create_nominations(
             )
     Attachment.objects.bulk_create(attachments, batch_size=BATCH)
     RuleDecision.objects.bulk_create(decisions, batch_size=BATCH)
-    return {"nominations": len(nominations), "attachments": len(attachments), "decisions": len(decisions)}
+    counts = {"nominations": len(nominations), "attachments": len(attachments), "decisions": len(decisions)}
+    return counts, {row.number: row for row in nominations}
 
 
 def load_province(
@@ -237,6 +247,7 @@ def load_province(
     *,
     definition: dict,
     windows: DemoWindows,
+    timeline: Timeline,
     force: bool = False,
     phase_label: str = "",
 ) -> Loaded:
@@ -244,7 +255,8 @@ def load_province(
 
     Side effects: deletes the previous org tree and everything hanging off it (see the module's note),
     creates orgs, the snapshot, roles, accounts and nominations, installs the historical and the demo
-    campaign (windows moved by `windows.shift`), marks the demo campaign's eligibility results stale (the
+    campaign (windows moved by `windows.shift`), the reporting units' lists, the 公示 and the approval as
+    far as `timeline` has got (publication.py: nominations are evaluated once there), marks the demo campaign's eligibility results stale (the
     first page that shows them computes them) and records one audit event. Raises DemoDataRefused when
     the database holds orgs the demo did not make and `force` is false.
     """
@@ -258,7 +270,8 @@ def load_province(
         _, campaign = install_campaigns(definition, shift=windows.shift)
         users = _create_users(province, ids, attached)
         _create_people(province, ids, users["province"])
-        counts = _create_nominations(province, campaign, ids, users)
+        counts, rows = _create_nominations(province, campaign, ids, users)
+        counts.update(write_outcomes(province, timeline, campaign=campaign, rows=rows, users=users))
         counts.update(orgs=len(ids), learners=len(province.learners), roles=len(province.roles))
         # Eligibility results are computed once, by the first page that shows them (ensure_fresh).
         mark_stale(campaign)

@@ -6,7 +6,7 @@ day (申报推荐 still closes at 16:00), and now lands about a third into the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +41,9 @@ class DemoWindows:
     apply_start: datetime  # the demo campaign's 申报推荐 window, after the shift
     apply_end: datetime
     now: datetime
+    phase: str = PhaseKey.APPLY  # the phase `now` falls in
+    # Every phase's shifted window, by key: (starts, ends or None).
+    phases: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
 
     @property
     def submissions_until(self) -> datetime:
@@ -59,9 +62,15 @@ def demo_windows(definition: dict[str, Any], *, phase: str, now: datetime) -> De
     starts, ends = _window(definition, phase)
     target = starts + ((ends - starts) / 3 if ends else OPEN_WINDOW_OFFSET)
     shift = timedelta(days=round((now - target) / timedelta(days=1)))
-    apply_start, apply_end = _window(definition, PhaseKey.APPLY)
+    phases = {}
+    for key in DEMO_PHASES:
+        begins, closes = _window(definition, key)
+        phases[str(key.value)] = (begins + shift, closes + shift if closes else None)
+    apply_start, apply_end = phases[PhaseKey.APPLY]
     assert apply_end is not None
-    return DemoWindows(shift=shift, apply_start=apply_start + shift, apply_end=apply_end + shift, now=now)
+    return DemoWindows(
+        shift=shift, apply_start=apply_start, apply_end=apply_end, now=now, phase=phase, phases=phases
+    )
 
 
 def install_campaigns(definition: dict[str, Any], *, shift: timedelta) -> tuple[Campaign, Campaign]:

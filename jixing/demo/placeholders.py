@@ -99,7 +99,8 @@ def evidence_name(number: str, index: int, kind: str) -> str:
 
 
 def write_evidence_files(province: Province) -> int:
-    """Replace the files under MEDIA_ROOT/demo/ with one placeholder copy per attachment of `province`.
+    """Replace the files under MEDIA_ROOT/demo/ with one placeholder copy per attachment of `province`
+    and one PDF per sealed scan of its reporting units' lists.
 
     A copy each, not one shared file: deleting an attachment in the demo deletes its file, which must not
     take the other nominations' evidence with it. Returns the number of files written.
@@ -120,7 +121,15 @@ def write_evidence_files(province: Province) -> int:
                 PLACEHOLDERS[kind].content
             )
             written += 1
+    for name in _scan_names(province):
+        (folder / name.removeprefix(f"{FOLDER}/")).write_bytes(_PDF.content)
+        written += 1
     return written
+
+
+def _scan_names(province: Province) -> list[str]:
+    """The sealed scans of the reporting units' sent lists: a placeholder PDF each, beside the evidence."""
+    return [plan.scan_name for plan in province.lists if plan.scanned_at is not None]
 
 
 def _write_through_storage(province: Province) -> int:
@@ -134,4 +143,8 @@ def _write_through_storage(province: Province) -> int:
             saved = default_storage.save(name, ContentFile(PLACEHOLDERS[kind].content))
             assert saved == name, f"{saved} != {name}"
             written += 1
+    for name in _scan_names(province):
+        saved = default_storage.save(name, ContentFile(_PDF.content))
+        assert saved == name, f"{saved} != {name}"
+        written += 1
     return written

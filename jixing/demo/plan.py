@@ -103,6 +103,22 @@ class NominationPlan:
 
 
 @dataclass(slots=True)
+class ListPlan:
+    """A reporting unit's 推荐总表: its picked nominations (by number) and, once sent, its sealed scan."""
+
+    reporting_code: str
+    numbers: list[str]
+    picked_at: datetime
+    submitted_at: datetime | None = None  # None: still open (being picked)
+    scanned_at: datetime | None = None
+
+    @property
+    def scan_name(self) -> str:
+        """Storage name of the sealed scan's placeholder (a PDF beside the evidence, under demo/)."""
+        return f"demo/list-{self.reporting_code}.pdf"
+
+
+@dataclass(slots=True)
 class UserPlan:
     username: str
     role: str
@@ -121,6 +137,7 @@ class Province:
     roles: list[RolePlan] = field(default_factory=list)
     nominations: list[NominationPlan] = field(default_factory=list)
     users: list[UserPlan] = field(default_factory=list)
+    lists: list[ListPlan] = field(default_factory=list)
 
     def org_index(self) -> dict[str, OrgPlan]:
         return {org.code: org for org in self.orgs}

@@ -28,7 +28,8 @@ def demo_data(media_root):
 
 @pytest.fixture(scope="module")
 def demo_province(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One demo province shared by the read-only tests of a module (a run takes about a second).
+    """One demo province, in 通报表扬, shared by the read-only tests of a module (a run takes about a
+    second).
 
     Tests still run in their own transaction, rolled back after each; the province itself is removed
     by flushing the test database when the module is done.
@@ -37,6 +38,7 @@ def demo_province(django_db_setup, django_db_blocker, tmp_path_factory):
     # As tests/conftest.py does per test: the demo accounts' passwords hashed quickly, files kept apart.
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), django_db_blocker.unblock():
-        report = run_demo_data()
+        # 通报表扬: the whole campaign has happened, so every state can be seen.
+        report = run_demo_data(phase="commend")
         yield {"report": report, "media_root": media}
         call_command("flush", interactive=False, verbosity=0)

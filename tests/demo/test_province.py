@@ -9,14 +9,18 @@ from stdnum.cn import ric, uscc
 
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
+from jixing.announcements.domain.persons import person_keys
+from jixing.announcements.models import Announcement, AnnouncementEntry, Approval
 from jixing.campaigns.models import Campaign
 from jixing.demo.accounts import DEMO_PASSWORD
 from jixing.demo.generate import DEFAULT_SEED
 from jixing.demo.learners import build_learners
 from jixing.demo.orgs import build_org_tree
 from jixing.nominations.domain.evaluation import evaluate_campaign
-from jixing.nominations.enums import NominationState
-from jixing.nominations.models import Attachment, Nomination
+from jixing.nominations.domain.facts import SELECTED_STATES
+from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
+from jixing.nominations.enums import ListState, NominationState
+from jixing.nominations.models import Attachment, ListEntry, Nomination, SealedScan
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.people.models import Learner, Snapshot
@@ -100,8 +104,10 @@ def test_demo_data_attachments_have_files_of_their_own(demo_province):
     for name, size, content_type in rows:
         assert name.startswith("demo/") and (demo_province["media_root"] / name).stat().st_size == size
         assert content_type in ("image/png", "application/pdf")
+    scans = list(SealedScan.objects.values_list("file", "size"))
+    assert scans and all((demo_province["media_root"] / name).stat().st_size == size for name, size in scans)
     assert sorted(p.name for p in (demo_province["media_root"] / "demo").iterdir()) == sorted(
-        n[5:] for n, _, _ in rows
+        n[5:] for n, *_ in rows + scans
     )
 
 
@@ -111,5 +117,54 @@ def test_demo_data_nominations_show_every_eligibility_status(demo_province):
     statuses = Counter(Nomination.objects.filter(campaign=campaign).values_list("status", flat=True))
     assert set(statuses) == {"eligible", "ineligible", "incomplete", "needs_review"}
     # Units mostly nominate who meets the rules: the reporting units' lists are mostly not ineligible.
-    listed = Nomination.objects.filter(campaign=campaign, state=NominationState.RECOMMENDED)
+    listed = Nomination.objects.filter(campaign=campaign, state__in=ON_SUBMITTED_LIST)
     assert listed.exclude(status="ineligible").count() > listed.count() / 2
+
+
+def test_demo_data_public_pages_list_the_published_and_the_commended(demo_province, client):
+    campaign = Campaign.objects.get(slug="shanxi-2022-demo")
+    announcement = Announcement.objects.get(campaign=campaign)
+    assert announcement.window_ends_at <= Approval.objects.get(campaign=campaign).recorded_at
+    assert campaign.phase_at(announcement.published_at).key == "announce"
+    on_list = {NominationState.PUBLISHED, NominationState.APPROVED, NominationState.COMMENDED}
+    entries = list(AnnouncementEntry.objects.select_related("nomination"))
+    published = Nomination.objects.filter(campaign=campaign, state__in=on_list | {NominationState.WITHDRAWN})
+    assert {e.nomination_id for e in entries} == set(published.values_list("pk", flat=True))
+    assert sorted(e.position for e in entries) == list(range(1, len(entries) + 1))
+    page = client.get("/public/").content.decode()
+    final = client.get("/public/final/").content.decode()
+    for entry in entries:
+        assert entry.display_name and entry.display_unit
+        if entry.nomination.state in on_list:
+            assert entry.display_name in page, entry.display_name
+        if entry.nomination.state == NominationState.COMMENDED:
+            assert entry.display_name in final, entry.display_name
+    approval = Approval.objects.get(campaign=campaign)
+    assert re.fullmatch(r"晋宣审〔\d{4}〕\d+号", approval.document_ref)
+    assert (
+        approval.nomination_count
+        == published.exclude(state__in=(NominationState.PUBLISHED, NominationState.WITHDRAWN)).count()
+    )
+
+
+def test_demo_data_chooses_nobody_twice_and_nobody_the_product_would_refuse(demo_province):
+    campaign = Campaign.objects.get(slug="shanxi-2022-demo")
+    evaluate_campaign(campaign)
+    chosen = list(Nomination.objects.filter(campaign=campaign, state__in=SELECTED_STATES))
+    keys = list(person_keys(chosen).values())
+    assert len(keys) == len(set(keys)) > 50  # G.3: one award per person
+    assert [(n.number, n.status) for n in chosen if n.status in ("ineligible", "incomplete")] == []
+
+
+def test_demo_data_listed_nominations_sit_on_submitted_lists(demo_province):
+    listed = Nomination.objects.filter(state__in=ON_SUBMITTED_LIST)
+    entries = ListEntry.objects.select_related("recommendation_list", "nomination")
+    assert {e.nomination_id for e in entries} == set(listed.values_list("pk", flat=True))
+    for entry in entries:
+        rl = entry.recommendation_list
+        assert rl.state == ListState.SUBMITTED and rl.reporting_unit_id == entry.nomination.reporting_unit_id
+        assert rl.scans.get().uploaded_at >= rl.changed_at and rl.submitted_at >= rl.scans.get().uploaded_at
+    places = Counter((e.recommendation_list_id, e.category_id) for e in entries)
+    for (list_id, category_id), n in places.items():
+        positions = entries.filter(recommendation_list_id=list_id, category_id=category_id)
+        assert sorted(positions.values_list("position", flat=True)) == list(range(1, n + 1))

@@ -6,8 +6,19 @@ import pytest
 from django.core.management.base import CommandError
 
 from jixing.accounts.models import User
+from jixing.announcements.models import Announcement, AnnouncementEntry, Approval
 from jixing.campaigns.models import Campaign, Phase, Quota
-from jixing.nominations.models import Attachment, Nomination, RuleDecision
+from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
+from jixing.nominations.enums import ListState
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import (
+    Attachment,
+    ListEntry,
+    Nomination,
+    RecommendationList,
+    RuleDecision,
+    SealedScan,
+)
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.people.models import Learner, Role, Snapshot
@@ -51,6 +62,12 @@ def _snapshot_of_database() -> dict[str, object]:
                 Campaign,
                 Phase,
                 Quota,
+                RecommendationList,
+                ListEntry,
+                SealedScan,
+                Announcement,
+                AnnouncementEntry,
+                Approval,
             )
         ],
         "learners": _checksum(learners),
@@ -90,3 +107,38 @@ def test_demo_data_refuses_a_database_with_other_orgs(demo_data):
     assert Org.objects.count() == 1
     demo_data(force=True)
     assert not Org.objects.filter(code="X1").exists()
+
+
+def test_demo_data_shows_only_what_could_have_happened_by_now(demo_data):
+    demo_data(phase="apply")
+    states = set(Nomination.objects.values_list("state", flat=True))
+    assert states == {S.DRAFT, S.AWAITING_UNIT, S.SUBMITTED, S.RETURNED, S.REJECTED}
+    assert not RecommendationList.objects.exists() and not Announcement.objects.exists()
+
+    demo_data(phase="screen")
+    assert set(Nomination.objects.values_list("state", flat=True)) - {
+        S.DRAFT,
+        S.AWAITING_UNIT,
+        S.SUBMITTED,
+        S.RETURNED,
+        S.REJECTED,
+    } == {S.RECOMMENDED}
+    assert RecommendationList.objects.filter(state=ListState.SUBMITTED).count() == 15
+    # The `taiyuan` account's list is still open: picked, not yet scanned or sent.
+    mine = RecommendationList.objects.get(state=ListState.OPEN)
+    assert User.objects.get(username="taiyuan").org_id == mine.reporting_unit_id
+    assert mine.entries.exists() and not mine.scans.exists()
+    assert set(mine.entries.values_list("nomination__state", flat=True)) == {S.SUBMITTED}
+    assert not Announcement.objects.exists()
+
+    demo_data(phase="announce")
+    states = set(Nomination.objects.values_list("state", flat=True))
+    assert {S.SELECTED, S.NOT_SELECTED, S.PUBLISHED, S.WITHDRAWN} <= states
+    assert not states & {S.APPROVED, S.COMMENDED} and not Approval.objects.exists()
+    announcement = Announcement.objects.get()
+    assert announcement.published_at <= NOW and announcement.is_open(NOW)  # objections can be tried
+    assert set(
+        Nomination.objects.filter(state__in=ON_SUBMITTED_LIST).values_list(
+            "list_entry__recommendation_list__state", flat=True
+        )
+    ) == {ListState.SUBMITTED}
