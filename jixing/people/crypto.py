@@ -19,8 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-# Every Fernet token starts with the version byte 0x80 followed by a 64-bit timestamp whose high bytes are
-# zero for centuries, which base64 writes as "gAAAAA". A phone or ID number never looks like that.
+# Every Fernet token starts with the version byte 0x80 followed by a 64-bit timestamp whose high 32 bits
+# stay zero until 2106, which base64 writes as "gAAAAA". A phone or ID number never looks like that.
 TOKEN_PREFIX = "gAAAAA"
 GENERATE_HINT = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 

@@ -6,9 +6,10 @@
   `max_length` limits the plain value, in forms and full_clean.
 - The Python value is the plain string; empty stays empty (and None stays None with null=True), so that
   "not given" needs no decryption.
-- It can never be used in a query: each encryption uses a new random IV, so equal values have different
-  ciphertexts and `filter(phone=...)` could only ever return nothing. Every lookup but `isnull` raises;
-  to find rows by the value, keep a keyed hash beside it (see people.domain.identity for the pattern).
+- Its value can never be used in a query: each encryption uses a new random IV, so equal values have
+  different ciphertexts and `filter(phone=...)` could only ever return nothing. Only `isnull` and the
+  comparison with "" (`exclude(phone="")`: empty is stored as empty) are allowed, every other lookup
+  raises; to find rows by the value, keep a keyed hash beside it (the pattern of people.domain.identity).
 - Serialised (backups, dumpdata) as a fresh token, never as the plain value: a backup archive holds no
   personal number in clear, and restoring it needs the same keys. Loading a token decrypts it.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from jixing.people import crypto
 
@@ -68,10 +70,27 @@ class EncryptedCharField(models.CharField):
     def get_lookup(self, lookup_name: str):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
-        raise FieldError(
-            f"{self.model._meta.label}.{self.name} is encrypted and cannot be queried with "
-            f"'{lookup_name}': look rows up by a keyed hash (blind index) stored beside it"
-        )
+        if lookup_name == "exact":
+            return _EmptyOnlyExact
+        raise _not_queryable(self, lookup_name)
 
     def get_transform(self, lookup_name: str):
         raise FieldError(f"{self.model._meta.label}.{self.name} is encrypted: no '{lookup_name}' in queries")
+
+
+def _not_queryable(field: EncryptedCharField, lookup_name: str) -> FieldError:
+    return FieldError(
+        f"{field.model._meta.label}.{field.name} is encrypted and cannot be queried with "
+        f"'{lookup_name}': look rows up by a keyed hash (blind index) stored beside it"
+    )
+
+
+class _EmptyOnlyExact(Exact):
+    """`field=""` only: whether a value was given at all, which the column shows without decryption."""
+
+    prepare_rhs = False  # "" is stored as "", never encrypted
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        if rhs not in ("", None):  # None: Django turns `field=None` into isnull right after
+            raise _not_queryable(lhs.output_field, "exact")
+        super().__init__(lhs, rhs)

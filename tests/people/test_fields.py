@@ -31,10 +31,14 @@ def test_encrypted_field_keeps_empty_and_null_as_they_are():
         assert raw_column("phone") == [""]
         assert raw_column("id_number") == [None]
         assert Contact.objects.filter(id_number__isnull=True).count() == 1
+        assert Contact.objects.filter(id_number=None).count() == 1
 
 
 def test_encrypted_field_refuses_lookups_on_its_value():
     with sealed_contact_model() as Contact:
+        Contact.objects.create(phone="10012345678")
+        Contact.objects.create(phone="")
+        assert (Contact.objects.exclude(phone="").count(), Contact.objects.filter(phone="").count()) == (1, 1)
         with pytest.raises(FieldError, match="people.SealedContact.phone is encrypted"):
             Contact.objects.filter(phone="10012345678").exists()
         with pytest.raises(FieldError, match="is encrypted"):
