@@ -2,7 +2,8 @@
 
 The demo owns the database it fills: it recognises its own earlier run by the demo campaign
 (shanxi-2022-demo). It then replaces the org tree and everything that hangs off it (snapshots with their
-learners, roles, nominations with their attachments and decisions, quotas) and keeps everything else:
+learners, roles, nominations with their attachments and decisions, the reporting units' lists, the 公示
+with its entries and objections, the approval, quotas) and keeps everything else:
 campaign rows are updated in place, accounts keep their ids (sessions survive), accounts made by hand keep
 their place in the tree (re-attached by org code), and the audit chain gets one event. A database whose
 orgs were not made by the demo is refused unless `force` is given.
