@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test system-deps lint test-sqlite test-postgres serve clean
+.PHONY: demo test install install-test system-deps system-deps-test lint test-sqlite test-postgres serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ install-test: $(VENV)/.installed-test
 system-deps:
 	@scripts/system-deps.sh runtime
 
+# The test suite also needs chromium (tests/browser): installed here when missing and allowed.
+system-deps-test:
+	@scripts/system-deps.sh test
+
 demo: install system-deps
 	$(BIN)/jixing migrate --noinput
 	$(BIN)/jixing demo-data
@@ -36,17 +40,17 @@ lint: install-test
 	$(BIN)/ruff check jixing tests benchmarks
 	$(BIN)/ruff format --check jixing tests benchmarks
 
-test-sqlite: install-test
+test-sqlite: install-test system-deps-test
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -q
 
-test-postgres: install-test
+test-postgres: install-test system-deps-test
 	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
 	@$(BIN)/python scripts/check_database.py "$(PG_URL)"
 	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
 
 # CI=true (or PG=1) adds the PostgreSQL pass.
-test: install-test system-deps lint test-sqlite
+test: install-test system-deps-test lint test-sqlite
 	@if [ "$${CI:-}" = "true" ] || [ -n "$${PG:-}" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 clean:

@@ -91,3 +91,15 @@ def test_decision_post_needs_login(client, world):
     nomination, _ = world
     response = client.post(reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1"})
     assert response.status_code == 302
+
+
+def test_decision_is_in_the_history_in_words(client, world):
+    nomination, users = world
+    client.force_login(users["taiyuan"])
+    client.get(reverse("portal:nomination_detail", args=[nomination.pk]))  # evaluates
+    client.post(
+        reverse("review:decide", args=[nomination.pk, "G.1"]), {"holds": "1", "comment": "已核承诺书"}
+    )
+    body = client.get(reverse("portal:nomination_detail", args=[nomination.pk])).content.decode()
+    assert "资格条件人工判定" in body and "G.1：符合（已核承诺书）" in body
+    assert "nomination.decide" not in body

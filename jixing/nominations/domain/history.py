@@ -18,6 +18,7 @@ OTHER_LABELS = {
     "nomination.content": "提交的申报内容",
     "nomination.attachment_add": "上传材料",
     "nomination.attachment_delete": "删除材料",
+    "nomination.decide": "资格条件人工判定",
     "nomination.objection_received": "公示期间收到实名反映",
     "nomination.objection_handled": "公示异议处理",
 }

@@ -155,7 +155,7 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         context = _edit_context(request, nomination, form, top_error=str(exc))
         return render(request, "portal/nominations/edit.html", context)
-    messages.success(request, f"申报 {nomination.number} 已{nomination.get_state_display()}")
+    messages.success(request, f"申报 {nomination.number} 已提交，现为：{nomination.get_state_display()}")
     return redirect("portal:nomination_detail", pk=nomination.pk)
 
 

@@ -167,7 +167,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except TransitionRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"申报 {nomination.number} 已{nomination.get_state_display()}")
+            messages.success(request, f"申报 {nomination.number} 现为：{nomination.get_state_display()}")
     return redirect("review:screening_category", number=nomination.category.number)
 
 
