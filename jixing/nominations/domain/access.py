@@ -24,8 +24,9 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.AWAITING_UNIT})
 # Moves made for the whole list at once by their own domain function, never one nomination at a time:
 # publishing opens the objection window and puts the entry on the public page
 # (announcements.domain.publishing.publish); approval needs the window closed and every objection
-# handled (announcements.domain.approval.record_approval).
-LIST_ACTIONS = (Action.PUBLISH, Action.APPROVE)
+# handled (announcements.domain.approval.record_approval); sending up to the province goes with the
+# reporting unit's sealed list (nominations.domain.lists.submit_list).
+LIST_ACTIONS = (Action.RECOMMEND, Action.PUBLISH, Action.APPROVE)
 
 
 def startable_categories(user, campaign: Campaign) -> list[Category]:

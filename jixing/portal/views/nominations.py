@@ -211,7 +211,7 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     if action in SEND_ACTIONS:
         return redirect("portal:nomination_edit", pk=nomination.pk)
     if action in LIST_ACTIONS:
-        messages.error(request, "公示和审批针对整个名单进行，请在“汇总公示”页面操作")
+        messages.error(request, "报送、公示和审批针对整个名单进行，请在“审核报送”或“汇总公示”页面操作")
         return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     try:
         transition(
