@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,24 @@ class Batch:
         account = self.learner(unit, **(learner or {}))
         self.nominate(number, category, account=account, recommending=unit, expect=expect, **fields)
         return account
+
+    def holder(self, number: str, category: str, kind: str = "", *, unit_figures=None, learner=None,
+               role=None, expect, **fields) -> str:  # fmt: skip
+        """A person nominated by a unit of their own, holding role `kind` (if any) at that unit."""
+        unit = self.unit(**(unit_figures or {}))
+        account = self.learner(unit, **(learner or {}))
+        if kind:
+            self.role(account, unit, kind, **(role or {}))
+        self.nominate(number, category, account=account, recommending=unit, expect=expect, **fields)
+        return account
+
+    def org(self, number: str, category: str, *, figures=None, roles=(), expect, **fields) -> str:
+        """A unit nominated by itself; `roles` are role kinds held in it by learners of its own."""
+        unit = self.unit(**(figures or {}))
+        for kind in roles:
+            self.role(self.learner(unit), unit, kind)
+        self.nominate(number, category, unit=unit, expect=expect, **fields)
+        return unit
 
     @staticmethod
     def _rows(header: list[str], rows: list[dict]) -> list[list]:
@@ -209,7 +228,141 @@ def boundary_batch() -> Batch:
     b.person("OK", "学员标兵", expect={"G.9": "pass", "G.1": "pass"}, 填报总积分=30000, 填报年度积分=10000,
              已确认="G.1")  # fmt: skip
     b.person("NOPHOTO", "学员标兵", evidence="承诺书", expect={"G.10": "missing"})
+    extend_every_rule(b)
     return b
+
+
+REVIEWER = {"是否专职": "是", "编审技能考核次数": 1, "培训学时": "5"}
+STATION = {"是否通讯站": "是"}
+
+
+def extend_every_rule(b: Batch) -> None:
+    """Every other rule id at both sides of the boundary the spec names; one changed figure per scenario."""
+    # G.1 declaration: absent → missing. G.4 platform staff; G.5 Shanxi number and real name.
+    b.person("G1NONE", "学员标兵", evidence="场景照片", expect={"G.1": "missing"})
+    b.person("G4NO", "学员标兵", expect={"G.4": "pass", "G.5": "pass", "G.10": "pass"})
+    b.person("G4STAFF", "学员标兵", learner={"是否省平台工作人员": "是"}, expect={"G.4": "fail"})
+    b.person("G5NOREAL", "学员标兵", learner={"是否实名认证": "否"}, expect={"G.5": "fail"})
+    b.person("G5NOSX", "学员标兵", learner={"是否山西号码": "否"}, expect={"G.5": "fail"})
+    # G.10 applies to the unit in unit categories.
+    b.org("G10UNIT", "模范供稿单位", evidence="承诺书", expect={"G.10": "missing"})
+    b.org("G10UNITOK", "模范供稿单位", evidence="场景照片", expect={"G.10": "pass"})
+    # 1.1 the only learner of the unit is first; 1.4/1.5 are ordering keys only (listed as pass).
+    b.person("R1ST", "学员标兵", expect={"1.1": "pass", "1.4": "pass", "1.5": "pass"})
+    b.person("L1NOLEGAL", "学员标兵", unit_figures={"是否独立法人": "否"}, expect={"1.2": "fail"})
+    # 2.x: 2.1 warn when another learner of the unit has more annual points.
+    unit = b.unit()
+    b.learner(unit, 年度积分=20000)
+    b.nominate("R2ND", "优秀学员", account=b.learner(unit), recommending=unit,
+               expect={"2.1": "warn", "2.4": "pass", "2.5": "pass"})  # fmt: skip
+    b.person("M29B", "优秀学员", unit_figures={"学员数": 29}, expect={"2.2": "fail"})
+    b.person("M30B", "优秀学员", unit_figures={"学员数": 30}, expect={"2.2": "pass"})
+    b.person("L2NOLEGAL", "优秀学员", unit_figures={"是否独立法人": "否"}, expect={"2.2": "fail"})
+    b.person("RA500000", "优秀学员", learner={"全国年度积分排名": 500000}, expect={"2.3": "pass"})
+    b.person("RA500001", "优秀学员", learner={"全国年度积分排名": 500001}, expect={"2.3": "fail"})
+    # 3.1 certificate → manual, none → missing; 3.2 as 1.2; 3.4 clearances met but no certificate/video.
+    b.person("CERT", "挑战达人", expect={"3.1": "manual", "3.4": "pass"})
+    b.person("CERT2", "挑战达人", evidence="承诺书;场景照片;通关证书", expect={"3.1": "manual"})
+    b.person("NOCERT", "挑战达人", evidence="承诺书;场景照片", expect={"3.1": "missing", "3.4": "missing"})
+    b.person("VIDEO", "挑战达人", evidence="承诺书;场景照片;现场视频", expect={"3.4": "pass"})
+    b.person("M29C", "挑战达人", unit_figures={"学员数": 29}, expect={"3.2": "fail"})
+    b.person("M30C", "挑战达人", unit_figures={"学员数": 30}, expect={"3.2": "pass"})
+    b.person("L3NOLEGAL", "挑战达人", unit_figures={"是否独立法人": "否"}, expect={"3.2": "fail"})
+    # 4 优秀供稿员: the role, annual >= 7200, the figures of the node where the role is held.
+    b.holder("W-NOROLE", "优秀供稿员", expect={"4.1": "fail", "4.3": "fail"})
+    b.holder("W-ROLE", "优秀供稿员", "供稿员", expect={"4.1": "pass", "4.3": "pass", "4.4": "pass"})
+    b.holder("W7199", "优秀供稿员", "供稿员", learner={"年度积分": 7199}, expect={"4.2": "fail"})
+    b.holder("W7200", "优秀供稿员", "供稿员", learner={"年度积分": 7200}, expect={"4.2": "pass"})
+    for number, figures, outcome in (
+        ("WS29", {"年度提交稿件数": 29}, "fail"),
+        ("WS30", {"年度提交稿件数": 30}, "pass"),
+        ("WP14", {"省平台刊发数": 14, "总平台刊发数": 1}, "fail"),
+        ("WP15", {"省平台刊发数": 15, "总平台刊发数": 1}, "pass"),
+        ("WN2", {"省平台刊发数": 14, "总平台刊发数": 2}, "pass"),
+    ):
+        b.holder(number, "优秀供稿员", "供稿员", unit_figures=figures, expect={"4.3": outcome})
+    # 5 优秀审核员: full-time reviewer at a station; annual >= 7200; assessments >= 1 and hours >= 5.
+    b.holder("RV-PART", "优秀审核员", "审核员", unit_figures=STATION, role={**REVIEWER, "是否专职": "否"},
+             expect={"5.1": "fail"})  # fmt: skip
+    b.holder("RV-NOSTATION", "优秀审核员", "审核员", role=REVIEWER, expect={"5.1": "fail"})
+    for number, learner, role, expect in (
+        ("RV7199", {"年度积分": 7199}, REVIEWER, {"5.2": "fail"}),
+        ("RV7200", {"年度积分": 7200}, REVIEWER, {"5.2": "pass", "5.5": "pass"}),
+        ("RVA0", {}, {**REVIEWER, "编审技能考核次数": 0}, {"5.4": "fail"}),
+        ("RVA1", {}, {**REVIEWER, "编审技能考核次数": 1}, {"5.4": "pass"}),
+        ("RVH49", {}, {**REVIEWER, "培训学时": "4.9"}, {"5.4": "fail"}),
+        ("RVH5", {}, {**REVIEWER, "培训学时": "5"}, {"5.4": "pass"}),
+    ):
+        b.holder(
+            number, "优秀审核员", "审核员", unit_figures=STATION, learner=learner, role=role, expect=expect
+        )
+    # 6 优秀管理员: annual >= 7200; all party members tagged; daily-active > 30%; activity record.
+    for number, figures, learner, expect, evidence in (
+        ("AD7199", {}, {"年度积分": 7199}, {"6.2": "fail"}, ALL_EVIDENCE),
+        ("AD7200", {}, {"年度积分": 7200}, {"6.2": "pass", "6.5": "pass"}, ALL_EVIDENCE),
+        ("ADTAG19", {"党员数": 20, "已标记党员数": 19}, {}, {"6.3": "fail"}, ALL_EVIDENCE),
+        ("ADDA30", {"日活跃率": "30%"}, {}, {"6.3": "fail"}, ALL_EVIDENCE),
+        ("ADDA31", {"日活跃率": "31%"}, {}, {"6.3": "pass"}, ALL_EVIDENCE),
+        ("ADACT", {}, {}, {"6.4": "manual"}, ALL_EVIDENCE),
+        ("ADNOACT", {}, {}, {"6.4": "missing"}, "承诺书;场景照片"),
+    ):
+        b.holder(
+            number,
+            "优秀管理员",
+            "管理员",
+            unit_figures=figures,
+            learner=learner,
+            expect=expect,
+            evidence=evidence,
+        )
+    # 7.1 no volunteer role.
+    b.holder("V-NOROLE", "优秀志愿者", expect={"7.1": "fail"})
+    # 8 模范供稿单位: a station, or members > 30; a contributor; submitted >= 100 and errors.
+    b.org("S30", "模范供稿单位", figures={"学员数": 30, "在职人数": 30}, expect={"8.1": "fail"})
+    b.org("S31", "模范供稿单位", figures={"学员数": 31, "在职人数": 31}, expect={"8.1": "pass"})
+    b.org("SCOUNTY", "模范供稿单位", figures={"层级": "县级", "是否通讯站": "是", "学员数": 10, "在职人数": 10},
+          expect={"8.1": "pass"})  # fmt: skip
+    b.org("S-NOCONTRIB", "模范供稿单位", expect={"8.2": "fail", "8.4": "manual"})
+    b.org(
+        "S-CONTRIB",
+        "模范供稿单位",
+        roles=["供稿员"],
+        expect={"8.2": "manual", "8.3": "pass", "8.4": "manual"},
+    )
+    for number, figures, outcome in (
+        ("SS99", {"年度提交稿件数": 99}, "fail"),
+        ("SS100", {"年度提交稿件数": 100}, "pass"),
+        ("SP20", {"省平台简报差错数": 20, "总平台简报差错数": 6}, "pass"),
+        ("SP21", {"省平台简报差错数": 21, "总平台简报差错数": 6}, "fail"),
+        ("SN5", {"省平台简报差错数": 21, "总平台简报差错数": 5}, "pass"),
+        ("SN6", {"省平台简报差错数": 21, "总平台简报差错数": 6}, "fail"),
+    ):
+        b.org(number, "模范供稿单位", figures=figures, roles=["供稿员"], expect={"8.3": outcome})
+    # 9 模范学习组织: sector and legal entity, members > 30; contributor + administrator, submitted >= 10;
+    # at least 2 activities, then the activity record, then a reviewer.
+    for number, figures, outcome in (
+        ("O-ENT-NOLEGAL", {"单位性质": "企业", "是否独立法人": "否"}, "fail"),
+        ("O-ENT-LEGAL", {"单位性质": "企业", "是否独立法人": "是"}, "pass"),
+        (
+            "O-GOV-NOLEGAL",
+            {"单位性质": "党政机关", "是否独立法人": "否", "学员数": 31, "在职人数": 31},
+            "pass",
+        ),
+        ("O31", {"学员数": 31, "在职人数": 31}, "pass"),
+        ("O30", {"学员数": 30, "在职人数": 30}, "fail"),
+    ):
+        b.org(number, "模范学习组织", figures=figures, expect={"9.1": outcome}, 活动次数=3)
+    both = ["供稿员", "管理员"]
+    for number, figures, roles, outcome in (
+        ("OS9", {"年度提交稿件数": 9}, both, "fail"),
+        ("OS10", {"年度提交稿件数": 10}, both, "pass"),
+        ("O-NOADMIN", {}, ["供稿员"], "fail"),
+        ("O-NOCONTRIB", {}, ["管理员"], "fail"),
+    ):
+        b.org(number, "模范学习组织", figures=figures, roles=roles, expect={"9.3": outcome}, 活动次数=3)
+    b.org("OACT1", "模范学习组织", expect={"9.4": "fail"}, 活动次数=1)
+    b.org("OACT2", "模范学习组织", expect={"9.4": "manual"}, 活动次数=2)
+    b.org("OACT2NOREC", "模范学习组织", evidence="承诺书;场景照片", expect={"9.4": "missing"}, 活动次数=2)
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +430,14 @@ def test_evaluate_refuses_a_bad_file_and_names_the_problem(tmp_path):
     assert "申报文件有误，未作判定" in done.stderr
     assert "应为以下之一：学员标兵、优秀学员" in done.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+RULES = Path(__file__).resolve().parents[2] / "jixing/campaigns/definitions/shanxi-2022/rules.toml"
+
+
+def test_every_rule_id_is_asserted_through_evaluate():
+    rules = tomllib.loads(RULES.read_text(encoding="utf-8"))["rules"]
+    assert {r["id"] for r in rules if r.get("external")} == {"G.7", "G.8"}
+    batched = {r["id"] for r in rules} - {"G.7", "G.8"}
+    asserted = {rule for expect in boundary_batch().expected.values() for rule in expect}
+    assert sorted(batched - asserted) == []
