@@ -68,7 +68,8 @@ def test_detail_offers_each_user_only_the_moves_they_may_make_now(client, world,
     assert buttons(world.users.learner) == []
     assert buttons(world.users.province) == []
     open_phase(world.campaign, "screen")
-    assert buttons(world.users.taiyuan) == ["return", "reject", "recommend"]
+    # Sending up to the province goes with the reporting unit's sealed list, never one at a time.
+    assert buttons(world.users.taiyuan) == ["return", "reject"]
 
 
 def test_detail_of_a_draft_offers_the_owner_to_fill_it_in(client, world):

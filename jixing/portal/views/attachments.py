@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from jixing.nominations.domain.attachments import (
 )
 from jixing.nominations.domain.forms_spec import form_spec
 from jixing.portal.views.nominations import visible_nomination
+from jixing.security.downloads import protected_download
 
 
 def _attachments_panel(request: HttpRequest, nomination, **extra) -> HttpResponse:
@@ -69,20 +70,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     """Send a stored file, always as a download and never to be sniffed into something else."""
     nomination = visible_nomination(request, pk)
     attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(attachment),
-        content_type=attachment.content_type or "application/octet-stream",
+    return protected_download(
+        attachment.file, filename=download_name(attachment), content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -49,6 +49,7 @@ from jixing.nominations.models import RecommendationList, SealedScan
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.review.forms import ReasonForm, ScanForm, picks_from_post
+from jixing.security.downloads import protected_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCREEN_OUT_ACTIONS = {"return": Action.RETURN, "reject": Action.REJECT}
@@ -256,20 +257,7 @@ def scan_download(request: HttpRequest, org_pk: int, scan_pk: int) -> FileRespon
         recommendation_list__reporting_unit=unit,
         recommendation_list__campaign=_campaign(),
     )
-    try:
-        handle = scan.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=scan_download_name(scan),
-        content_type=scan.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protected_download(scan.file, filename=scan_download_name(scan), content_type=scan.content_type)
 
 
 @login_required

@@ -4,13 +4,12 @@ snapshot; on refusal list every problem."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from jixing.commands import FileImportCommand
 from jixing.people.domain.imports import default_taken_at, import_snapshot
-from jixing.tables import ImportRefused, format_problem_table
 
 
 def _moment(raw: str) -> datetime:
@@ -24,28 +23,18 @@ def _moment(raw: str) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = "导入积分快照文件（CSV 或 XLSX）；全部导入成功后才设为当前快照"
+    file_help = "积分快照文件"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="积分快照文件")
+        super().add_arguments(parser)
         parser.add_argument("--name", default="", help="快照名称（默认用文件名）")
         parser.add_argument(
             "--taken-at", default="", help="截取时间，ISO 8601（默认：当前评选活动的基准积分时间，否则现在）"
         )
 
-    def handle(self, *args, file: str, name: str, taken_at: str, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"找不到文件：{file}")
+    def run(self, path, options):
+        taken_at = options["taken_at"]
         moment = _moment(taken_at) if taken_at else default_taken_at()
-        try:
-            result = import_snapshot(path, name=name or path.stem, taken_at=moment)
-        except ImportRefused as exc:
-            self.stderr.write(format_problem_table(exc.errors, omitted=exc.omitted), ending="")
-            raise CommandError(exc.summary) from None
-        if result.warnings:
-            self.stderr.write(
-                "提醒：\n" + format_problem_table(result.warnings, omitted=result.warnings_omitted)
-            )
-        self.stdout.write(result.summary)
+        return import_snapshot(path, name=options["name"] or path.stem, taken_at=moment)
