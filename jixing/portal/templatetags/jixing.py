@@ -38,8 +38,17 @@ _FIELD_LABELS.update(
         "kind": "角色",
         "judges_score": "评审分",
         "submitted_at": "提交时间",
+        "nominee_account": "本申报学号",
+        "first_account": "此人最早申报所用学号",
+        "recommending_unit": "推荐单位",
+        "count": "件数",
+        "earliest": "最早提交的申报",
+        "categories": "此人申报的项目",
+        "source": "判定依据",
     }
 )
+# Values that are words of the engine rather than data.
+_VALUE_LABELS = {"external": "活动进行中的名额与时间窗口"}
 
 
 @register.filter
@@ -69,4 +78,4 @@ def fact_value(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "（无）"
-    return str(value)
+    return _VALUE_LABELS.get(str(value), str(value))
