@@ -203,3 +203,19 @@ def test_reporting_unit_downloads_evidence_once_the_nomination_is_sent_up(client
     client.force_login(world.users.taiyuan)
     url = reverse("portal:attachment_download", args=[draft.pk, Attachment.objects.get().pk])
     assert client.get(url).status_code == 200
+
+
+def test_download_is_an_audit_event_and_a_refused_one_is_not(client, world, draft):
+    from jixing.audit.models import AuditEvent
+
+    _upload(client, world.users.school, draft, "场景照片", upload("a.png", image_bytes()))
+    attachment = Attachment.objects.get()
+    url = reverse("portal:attachment_download", args=[draft.pk, attachment.pk])
+    client.force_login(world.users.datong)
+    assert client.get(url).status_code == 404
+    client.force_login(world.users.school)
+    assert client.get(url).status_code == 200
+    events = list(
+        AuditEvent.objects.filter(action="attachment.download").values_list("actor__username", "summary")
+    )
+    assert events == [(world.users.school.username, f"{draft.number} 下载材料：场景照片")]

@@ -324,3 +324,18 @@ def download_name(attachment: Attachment) -> str:
     )
     extension = attachment.file.name.rsplit(".", 1)[-1]
     return f"{stem}.{extension}"
+
+
+def record_download(*, attachment: Attachment, actor, ip: str | None = None) -> None:
+    """Who read which piece of evidence (personal data, under PIPL): an audit event per download.
+
+    The event names the attachment, not the nomination, so the nomination's history stays about the
+    nomination; the caller has already checked that `actor` may see it.
+    """
+    record_event(
+        action="attachment.download",
+        actor=actor,
+        target=attachment,
+        summary=f"{attachment.nomination.number} 下载材料：{attachment.kind}",
+        ip=ip,
+    )

@@ -15,6 +15,7 @@ from jixing.nominations.domain.attachments import (
     add_attachment,
     delete_attachment,
     download_name,
+    record_download,
     upload_slots,
 )
 from jixing.nominations.domain.forms_spec import form_spec
@@ -70,6 +71,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     """Send a stored file, always as a download and never to be sniffed into something else."""
     nomination = visible_nomination(request, pk)
     attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
+    record_download(attachment=attachment, actor=request.user, ip=client_ip(request))
     return protected_download(
         attachment.file, filename=download_name(attachment), content_type=attachment.content_type
     )
