@@ -31,9 +31,12 @@ system-deps:
 system-deps-test:
 	@scripts/system-deps.sh test
 
+# Imports run in the background: a worker (jixing db_worker) beside the server, stopped when the server stops.
 demo: install system-deps
 	$(BIN)/jixing migrate --noinput
 	$(BIN)/jixing demo-data
+	$(BIN)/jixing db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/jixing runserver $(HOST):$(PORT)
 
 lint: install-test

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "jixing.accounts",
     "jixing.orgs",
     "jixing.people",
@@ -113,6 +115,7 @@ INSTALLED_APPS = [
     "jixing.audit",
     "jixing.notifications",
     "jixing.announcements",
+    "jixing.imports",
     "jixing.portal",
     "jixing.review",
     "jixing.demo",
@@ -268,6 +271,20 @@ EMAIL_HOST_USER = env_str("JIXING_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("JIXING_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("JIXING_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("JIXING_EMAIL_FROM", "jixing@localhost")
+
+# Background work (imports): django-tasks with its database backend; `jixing db_worker` on one or more
+# machines runs the queue (README, 后台任务). `immediate` runs each task inside the call that enqueues it —
+# for tests and one-off scripts, never for a served instance (an 8-million-row import would hold a request).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("JIXING_TASKS_BACKEND", "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"JIXING_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, got {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
 
 # Which campaign the pages show; empty means the newest active one.
 CURRENT_CAMPAIGN = env_str("JIXING_CAMPAIGN", "")

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 from django import forms
 
+from jixing.imports.enums import ImportKind
 from jixing.nominations.domain.list_rules import Pick
-from jixing.tables import TEMPLATES
-
-KIND_CHOICES = [(slug, spec.title) for slug, spec in TEMPLATES.items()]
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="数据类型", choices=KIND_CHOICES, widget=forms.RadioSelect)
+    # The files the page imports (the 申报 template is read by `jixing evaluate`, not imported here).
+    kind = forms.ChoiceField(label="数据类型", choices=ImportKind.choices, widget=forms.RadioSelect)
     file = forms.FileField(
         label="文件（CSV 或 XLSX）", widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
     )

@@ -5,6 +5,8 @@ from jixing.review.views import decisions, imports, province, screening
 app_name = "review"
 urlpatterns = [
     path("imports/", imports.imports, name="imports"),
+    path("imports/jobs/<int:pk>/", imports.import_job, name="import_job"),
+    path("imports/jobs/<int:pk>/panel/", imports.import_job_panel, name="import_job_panel"),
     path("imports/templates/<slug:kind>.<str:fmt>", imports.template_download, name="template"),
     path("nominations/<int:pk>/rules/<str:rule_id>/decide/", decisions.decide, name="decide"),
     # 汇总公示 · 通报表扬 · 阶段窗口 (province admins)

@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 
 from jixing.accounts.enums import UserRole
 from jixing.announcements.models import Announcement, AnnouncementEntry, Objection
+from jixing.imports.enums import ImportKind, JobState
+from jixing.imports.models import ImportJob
 from jixing.nominations.models import Attachment, RecommendationList, SealedScan
 from tests.factories import (
     make_campaign,
@@ -66,8 +68,9 @@ def build_access_world() -> AccessWorld:
             username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"], is_staff=True
         ),
     }
+    job = ImportJob.objects.create(kind=ImportKind.ORGS, state=JobState.DONE, original_name="组织架构.csv")
     ids = {
-        "pk": nomination.pk, "attachment_pk": attachment.pk, "org_pk": tree["taiyuan"].pk, "scan_pk": scan.pk,
+        "pk": nomination.pk, "job_pk": job.pk, "attachment_pk": attachment.pk, "org_pk": tree["taiyuan"].pk, "scan_pk": scan.pk,
         "entry_pk": entry.pk, "receipt": objection.receipt, "objection_pk": objection.pk,
         "phase_pk": campaign.phases.get(key="apply").pk,
     }  # fmt: skip

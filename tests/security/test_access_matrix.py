@@ -35,6 +35,8 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "portal:attachment_delete": ("post", {}, (L, 403, 403, 403, 404, 403)),
     "review:imports": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:template": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:import_job": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:import_job_panel": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:decide": ("post", {"holds": "1"}, (L, 403, 403, OK, 404, OK)),
     "review:province_lists": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_select": ("post", {}, (L, 403, 403, 403, 403, OK)),
@@ -73,7 +75,8 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
 def _kwargs(name: str, converters: list[str], ids: dict) -> dict:
     fixed = {"number": 1, "kind": "orgs", "fmt": "xlsx", "rule_id": "G.1", "action": "return"}
     pk_of = {"public:objection": "entry_pk", "review:province_objection_handle": "objection_pk",
-             "review:province_phase_extend": "phase_pk"}  # fmt: skip
+             "review:province_phase_extend": "phase_pk", "review:import_job": "job_pk",
+             "review:import_job_panel": "job_pk"}  # fmt: skip
     kwargs = {}
     for key in converters:
         if key == "pk":

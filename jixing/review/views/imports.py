@@ -1,20 +1,26 @@
-"""Province admins' pages: importing the org tree, a points snapshot and the roles."""
+"""Province admins' pages: importing the org tree, a points snapshot and the roles.
+
+An upload becomes a background job (jixing/imports): the page redirects to the job, whose panel htmx
+polls every second until it ends — progress bar, phase, rows, rate, time left, then the result or the
+table of problems."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from jixing.orgs.domain.imports import import_orgs
-from jixing.people.domain.imports import default_taken_at, import_roles, import_snapshot
+from jixing.imports.domain.jobs import ImportBusy, start_import
+from jixing.imports.domain.progress import job_status
+from jixing.imports.domain.queries import active_jobs, recent_jobs
+from jixing.imports.models import ImportJob
 from jixing.review.forms import ImportForm
 from jixing.review.rules import is_province_admin
-from jixing.tables import TEMPLATES, ImportRefused, template_bytes
+from jixing.security.net import client_ip
+from jixing.tables import TEMPLATES, template_bytes
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,36 +35,60 @@ def _require_import_permission(request: HttpRequest) -> None:
         raise PermissionDenied("只有省平台管理员可以导入数据")
 
 
-def _run_import(data: dict, user):
-    upload = data["file"]
-    if data["kind"] == "orgs":
-        return import_orgs(upload, actor=user)
-    if data["kind"] == "learners":
-        return import_snapshot(
-            upload,
-            name=data["name"] or Path(upload.name).stem,
-            taken_at=data["taken_at"] or default_taken_at(),
-            actor=user,
-            filename=upload.name,
-        )
-    return import_roles(upload, actor=user)
+def _page(request: HttpRequest, form: ImportForm, job: ImportJob | None = None) -> HttpResponse:
+    shown = [job] if job is not None else active_jobs()
+    return render(
+        request,
+        "review/imports.html",
+        {
+            "form": form,
+            "panels": [_panel_context(j) for j in shown],
+            "recent": recent_jobs(),
+            "templates": TEMPLATES.values(),
+        },
+    )
+
+
+def _panel_context(job: ImportJob) -> dict:
+    return {"job": job, "status": job_status(job)}
 
 
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": "orgs"})
-    result = refused = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            result = _run_import(form.cleaned_data, request.user)
-        except ImportRefused as exc:
-            refused = exc
-    return render(
-        request,
-        "review/imports.html",
-        {"form": form, "result": result, "refused": refused, "templates": TEMPLATES.values()},
-    )
+            job = start_import(
+                data["kind"],
+                data["file"],
+                actor=request.user,
+                name=data["name"],
+                taken_at=data["taken_at"],
+                ip=client_ip(request),
+            )
+        except ImportBusy as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("review:import_job", pk=job.pk)
+    return _page(request, form)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 数据导入 page with one job's panel on top: where an upload lands."""
+    _require_import_permission(request)
+    job = get_object_or_404(ImportJob.objects.select_related("actor"), pk=pk)
+    return _page(request, ImportForm(initial={"kind": job.kind}), job)
+
+
+@login_required
+def import_job_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's panel alone, polled by htmx every second until the job ends."""
+    _require_import_permission(request)
+    job = get_object_or_404(ImportJob.objects.select_related("actor"), pk=pk)
+    return render(request, "review/_import_job.html", _panel_context(job))
 
 
 @login_required

@@ -1,5 +1,7 @@
 """jixing import-learners FILE [--name N] [--taken-at ISO8601] — import a 积分快照 file as the current
-snapshot; on refusal list every problem."""
+snapshot, showing its progress on stderr; on refusal list every problem.
+
+The import runs right here, in this process: no worker is needed (the 数据导入 page queues it instead)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import datetime
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from jixing.commands import FileImportCommand
+from jixing.commands import FileImportCommand, ProgressPrinter
 from jixing.people.domain.imports import default_taken_at, import_snapshot
 
 
@@ -37,4 +39,10 @@ class Command(FileImportCommand):
     def run(self, path, options):
         taken_at = options["taken_at"]
         moment = _moment(taken_at) if taken_at else default_taken_at()
-        return import_snapshot(path, name=options["name"] or path.stem, taken_at=moment)
+        progress = ProgressPrinter(self.stderr)
+        try:
+            return import_snapshot(
+                path, name=options["name"] or path.stem, taken_at=moment, progress=progress
+            )
+        finally:
+            progress.finish()
