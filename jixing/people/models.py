@@ -18,6 +18,9 @@ class Snapshot(models.Model):
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     row_count = models.PositiveIntegerField("行数", default=0)
     is_current = models.BooleanField("当前快照", default=False)
+    # False while an import writes its rows: such a snapshot is never current, and one left behind by a
+    # killed import is removed by the next import (people.domain.snapshots.cleanup).
+    is_complete = models.BooleanField("导入完成", default=True)
 
     class Meta:
         verbose_name = "积分快照"
@@ -36,7 +39,9 @@ class Snapshot(models.Model):
 class Learner(models.Model):
     """A row of a snapshot: one platform account (学号) with its points at the baseline time."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="learners")
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="learners", db_constraint=False
+    )
     account_id = models.CharField("学号", max_length=64)
     name = models.CharField("姓名", max_length=64)
     # The snapshot keeps no full ID or phone number (people.masking; README 个人信息保护): the rules need only
@@ -47,8 +52,28 @@ class Learner(models.Model):
     id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True)
     # Keyed hash of the ID number (or of 姓名+手机号 when the number is absent): G.2/G.3 find one person
     # across accounts by an indexed equality, never by scanning.
-    person_key = models.CharField(max_length=64, db_index=True)
-    org = models.ForeignKey("orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    # Not indexed: it is read by account (people.domain.identity), never searched; an index on 8 million
+    # random hashes would cost the import more than any query gains.
+    person_key = models.CharField(max_length=64)
+    # No database constraints on the snapshot's foreign keys: a snapshot's rows are bulk-loaded after the
+    # importer has checked every code, and on PostgreSQL each snapshot is a partition of its own that is
+    # attached whole (people.domain.snapshots.storage) — a constraint would re-check 8 million rows.
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    # Derived at import (people.domain.snapshots.figures): the learner's unit (nearest 单位 at or above
+    # the org node) and the rank in that unit by the two orders the plan names, competition ranking.
+    unit = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    rank_by_total = models.PositiveIntegerField("单位内排名（总积分优先）", null=True, blank=True)
+    rank_by_annual = models.PositiveIntegerField("单位内排名（年度积分优先）", null=True, blank=True)
     total_points = models.PositiveIntegerField("总积分")
     annual_points = models.PositiveIntegerField("年度积分")
     national_total_rank = models.PositiveIntegerField("全国总积分排名", null=True, blank=True)
@@ -68,6 +93,24 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.account_id}）"
+
+
+class SnapshotUnit(models.Model):
+    """Per snapshot and unit: how many of the snapshot's learners belong to the unit (derived at import)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+")
+    learners = models.PositiveIntegerField("快照学员数")
+
+    class Meta:
+        verbose_name = "快照单位人数"
+        verbose_name_plural = "快照单位人数"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit"], name="one_count_per_snapshot_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.learners}"
 
 
 class Role(models.Model):

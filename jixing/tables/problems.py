@@ -51,6 +51,10 @@ class ProblemList:
         if len(self.listed) < self.limit:
             self.listed.append(Problem(row, column, shown_value(value), reason))
 
+    def count_unlisted(self, count: int) -> None:
+        """Count problems found beyond those added one by one (a query that listed only the first few)."""
+        self.total += count
+
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self.add(problem.row, problem.column, problem.value, problem.reason)

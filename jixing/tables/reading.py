@@ -206,6 +206,11 @@ class TableReader:
         return {slot.column.key for slot in self._slots}
 
     @property
+    def column_positions(self) -> dict[str, int]:
+        """Key of each spec column found in the header → its 0-based position in the file's rows."""
+        return {slot.column.key: slot.index for slot in self._slots}
+
+    @property
     def header_ok(self) -> bool:
         """False when the file could not be read or a column is missing: its rows are not read."""
         return self._header_ok

@@ -16,3 +16,22 @@ def person_key(*, id_number: str, name: str, phone: str) -> str:
     id_number = id_number.strip().upper()
     material = f"id:{id_number}" if id_number else f"np:{name.strip()}|{phone.strip()}"
     return hmac.new(settings.BLIND_INDEX_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
+
+
+def person_key_pads() -> tuple[bytes, bytes]:
+    """HMAC-SHA256's inner and outer padded keys for BLIND_INDEX_KEY (RFC 2104), so that SQL engines with
+    only a plain SHA-256 (DuckDB at import) compute the very `person_key` above for millions of rows."""
+    key = settings.BLIND_INDEX_KEY.encode()
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(hashlib.sha256().block_size, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def person_key_sql(*, id_number: str, name: str, phone: str) -> str:
+    """DuckDB expression of `person_key` over three stripped text expressions; parameters $ipad, $opad
+    (from person_key_pads). tests/people/domain/test_identity.py checks it equals person_key."""
+    material = (
+        f"CASE WHEN {id_number} <> '' THEN 'id:' || {id_number} ELSE 'np:' || {name} || '|' || {phone} END"
+    )
+    return f"sha256($opad || unhex(sha256($ipad || encode({material}))))"

@@ -1,0 +1,277 @@
+"""Importing a 积分快照: millions of rows checked column-wise, bulk-loaded, made current only when complete.
+
+The way of a file: `tables.columnar` types every cell in DuckDB (or hands the file to the row reader when
+a cell needs it) → the checks across rows below, as SQL over the whole file → the derived figures (each
+learner's unit, rank in unit by the two orders the plan names, learners per unit) by window functions →
+`storage.write_rows`, the database's bulk path → one short transaction that makes the snapshot current.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.db import transaction
+from django.utils import timezone
+
+from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.staleness import mark_stale
+from jixing.orgs.models import Org
+from jixing.people.domain.identity import person_key_pads, person_key_sql
+from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback, ignore
+from jixing.people.domain.snapshots import storage
+from jixing.people.domain.snapshots.locking import import_lock, new_workdir, remove_stale_workdirs
+from jixing.people.models import Snapshot, SnapshotUnit
+from jixing.tables import LEARNERS_TEMPLATE, ImportRefused, Problem, ProblemList
+from jixing.tables.checks import KNOWN_AREA_CODES, UNKNOWN_AREA_WARNING
+from jixing.tables.columnar import connect, read_columnar, remove_workdir
+from jixing.tables.reading import Source
+
+NO_ROWS = "文件中没有数据行"
+UNKNOWN_ORG = "组织编码不存在"
+NO_UNIT = "该组织不属于任何单位，学员不参加单位内排名"
+NO_CONTACT = "身份证号为空时手机号不能为空"
+
+
+@dataclass(frozen=True)
+class SnapshotImportResult:
+    snapshot: Snapshot
+    rows: int
+    warnings: list[Problem] = field(default_factory=list)
+    warnings_omitted: int = 0
+    units: int = 0
+
+    @property
+    def summary(self) -> str:
+        return f"积分快照“{self.snapshot.name}”导入完成：{self.rows} 名学员，已设为当前快照"
+
+
+def source_name(file: Source) -> str:
+    if isinstance(file, str | os.PathLike):
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "").name
+
+
+def import_snapshot(
+    file: Source,
+    *,
+    name: str,
+    taken_at: datetime,
+    actor: Any = None,
+    filename: str = "",
+    progress: ProgressCallback = ignore,
+) -> SnapshotImportResult:
+    """Import a 积分快照 file as a new Snapshot and make it the current one.
+
+    Validation (the file is refused whole on any error, nothing stored): cell types; 学号 unique in the
+    file; 组织编码 known; 身份证号 as GB 11643 defines it (an area code no table knows is a warning);
+    手机号 11 digits starting with 1, and not empty when 身份证号 is.
+
+    Personal numbers: each row keeps the masked 手机号 and 身份证号 and the keyed hash that recognises the
+    person (person_key); the full numbers live only in the import's in-memory DuckDB and its private
+    scratch folder, both gone when it ends.
+
+    Side effects: one import at a time (SnapshotImportBusy otherwise); a snapshot left incomplete by a
+    killed import is removed first. The rows are written by the database's bulk path under a Snapshot
+    marked incomplete, which no page or rule reads; then, in one transaction, it becomes current (the
+    previous one ceasing to be), every active campaign's results are marked stale and an audit event is
+    written. A failure at any step removes what was written.
+    """
+    if timezone.is_naive(taken_at):
+        raise ValueError("taken_at must be timezone-aware")
+    with import_lock():
+        remove_abandoned()
+        workdir = new_workdir()
+        con = connect(workdir)
+        snapshot = None
+        try:
+            progress(ImportProgress(Phase.VALIDATE))
+            typed = read_columnar(
+                file,
+                LEARNERS_TEMPLATE,
+                con=con,
+                workdir=workdir,
+                report=lambda done: progress(ImportProgress(Phase.VALIDATE, done)),
+            )
+            errors, warnings = typed.errors, typed.warnings
+            if typed.header_ok:  # the rows were read: check them across the file
+                _load_orgs(con)
+                _check_rows(con, errors, warnings)
+                if typed.rows == 0 and not errors:
+                    errors.add(None, "", "", NO_ROWS)
+            if errors:
+                raise ImportRefused(errors, warnings)
+            total = typed.rows
+            progress(ImportProgress(Phase.RANK, 0, total))
+            units = _derive(con)
+            snapshot = Snapshot.objects.create(
+                name=name,
+                taken_at=taken_at,
+                imported_by=actor if getattr(actor, "pk", None) else None,
+                source_name=(filename or source_name(file))[:255],
+                is_complete=False,
+            )
+            storage.write_rows(
+                con, snapshot=snapshot, source="final", total=total, workdir=workdir, progress=progress
+            )
+            result = _make_current(snapshot, total, units, warnings, con=con, actor=actor)
+            progress(ImportProgress(Phase.DONE, total, total))
+            return result
+        except BaseException:
+            if snapshot is not None:
+                storage.discard(snapshot)
+            raise
+        finally:
+            con.close()
+            remove_workdir(workdir)
+
+
+def remove_abandoned() -> int:
+    """Remove snapshots a killed import left incomplete, and its scratch files (holding the lock)."""
+    remove_stale_workdirs()
+    abandoned = list(Snapshot.objects.filter(is_complete=False))
+    for snapshot in abandoned:
+        storage.discard(snapshot)
+    return len(abandoned)
+
+
+def _load_orgs(con: duckdb.DuckDBPyConnection) -> None:
+    rows = list(Org.objects.values_list("code", "id", "unit_id"))
+    con.execute("CREATE OR REPLACE TABLE orgs (code VARCHAR PRIMARY KEY, id BIGINT, unit_id BIGINT)")
+    if rows:
+        con.executemany("INSERT INTO orgs VALUES (?, ?, ?)", rows)
+
+
+def _listed(
+    con: duckdb.DuckDBPyConnection, problems: ProblemList, query: str, column: str, params: dict | None = None
+) -> None:
+    """Add the rows of `query` (line, value, reason) as problems: the first ones listed, the rest counted."""
+    room = max(problems.limit - len(problems.listed), 0)
+    total = con.execute(f"SELECT count(*) FROM ({query})", params or {}).fetchone()[0]
+    for line, value, reason in con.execute(f"{query} ORDER BY line LIMIT {room}", params or {}).fetchall():
+        problems.add(line, column, value, reason)
+    problems.count_unlisted(total - min(total, room))
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, errors: ProblemList, warnings: ProblemList) -> None:
+    """The checks across rows, each one query over the whole file; within a row, in the reader's order."""
+    _listed(
+        con,
+        errors,
+        """SELECT line, account_id, '学号重复（与第 ' || first || ' 行重复）' FROM (
+               SELECT line, account_id, min(line) OVER (PARTITION BY account_id) AS first
+               FROM typed WHERE account_id IS NOT NULL) WHERE line > first""",
+        "学号",
+    )
+    _listed(
+        con,
+        errors,
+        f"SELECT line, org_code, '{UNKNOWN_ORG}' FROM typed WHERE org_code NOT IN (SELECT code FROM orgs)",
+        "组织编码",
+    )
+    _listed(
+        con,
+        errors,
+        f"SELECT line, '', '{NO_CONTACT}' FROM typed WHERE phone = '' AND id_number = ''",
+        "手机号",
+    )
+    _listed(
+        con,
+        warnings,
+        f"""SELECT line, org_code, '{NO_UNIT}' FROM typed
+            WHERE org_code IN (SELECT code FROM orgs WHERE unit_id IS NULL)""",
+        "组织编码",
+    )
+    _listed(
+        con,
+        warnings,
+        "SELECT line, annual_points, '年度积分大于总积分（' || total_points || '）' FROM typed"
+        " WHERE annual_points > total_points",
+        "年度积分",
+    )
+    # The value shown is masked: a warning list is read by more people than the file's owner.
+    _listed(
+        con,
+        warnings,
+        f"""SELECT line, substr(id_number, 1, 6) || '************', '{UNKNOWN_AREA_WARNING}' FROM typed
+            WHERE id_number <> '' AND NOT list_contains($known, substr(id_number, 1, 6))""",
+        "身份证号",
+        {"known": sorted(KNOWN_AREA_CODES)},
+    )
+
+
+def _mask(value: str, head: int, tail: int) -> str:
+    """people.masking in SQL: the first `head` and last `tail` characters, stars between."""
+    n = f"length({value})"
+    return (
+        f"CASE WHEN {n} <= {head + tail} THEN repeat('*', {n}) ELSE substr({value}, 1, {head})"
+        f" || repeat('*', {n} - {head + tail}) || substr({value}, {n} - {tail - 1}) END"
+    )
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """Build table `final` (storage.COLUMNS after `seq`) and return (unit id, learners) per unit.
+
+    The unit and both ranks in unit are window functions over the whole file: 1.1 and 2.1 read them for
+    any learner without counting a unit's members at evaluation time.
+    """
+    ipad, opad = person_key_pads()
+    phone, id_number, person_name = "coalesce(t.phone, '')", "coalesce(t.id_number, '')", "t.name"
+    rank = "CASE WHEN o.unit_id IS NULL THEN NULL ELSE rank() OVER (PARTITION BY o.unit_id ORDER BY {}) END"
+    con.execute(
+        f"""CREATE TABLE final AS SELECT
+              row_number() OVER (ORDER BY t.account_id) - 1 AS seq,
+              t.account_id, t.name,
+              {_mask(phone, 3, 4)} AS phone_masked,
+              {_mask(id_number, 4, 4)} AS id_masked,
+              {person_key_sql(id_number=id_number, name=person_name, phone=phone)} AS person_key,
+              o.id AS org_id, o.unit_id,
+              t.total_points, t.annual_points, t.national_total_rank, t.national_annual_rank,
+              coalesce(t.perfect_clearances, 0) AS perfect_clearances,
+              coalesce(t.is_real_name, false) AS is_real_name,
+              coalesce(t.is_shanxi_phone, false) AS is_shanxi_phone,
+              coalesce(t.is_platform_staff, false) AS is_platform_staff,
+              {rank.format("t.total_points DESC, t.annual_points DESC")} AS rank_by_total,
+              {rank.format("t.annual_points DESC, t.total_points DESC")} AS rank_by_annual
+            FROM typed AS t JOIN orgs AS o ON o.code = t.org_code""",
+        {"ipad": ipad, "opad": opad},
+    )
+    con.execute("DROP TABLE typed")  # the full numbers end here
+    return con.execute(
+        "SELECT unit_id, count(*) FROM final WHERE unit_id IS NOT NULL GROUP BY unit_id"
+    ).fetchall()
+
+
+def _make_current(
+    snapshot: Snapshot,
+    rows: int,
+    units: list[tuple[int, int]],
+    warnings: ProblemList,
+    *,
+    con: duckdb.DuckDBPyConnection,
+    actor: Any,
+) -> SnapshotImportResult:
+    with transaction.atomic():
+        SnapshotUnit.objects.bulk_create(
+            [SnapshotUnit(snapshot=snapshot, unit_id=unit, learners=count) for unit, count in units],
+            batch_size=2000,
+        )
+        Snapshot.objects.filter(is_current=True).update(is_current=False)
+        snapshot.row_count = rows
+        snapshot.is_current = True
+        snapshot.is_complete = True
+        snapshot.save(update_fields=["row_count", "is_current", "is_complete"])
+        result = SnapshotImportResult(snapshot, rows, warnings.sorted(), warnings.omitted, len(units))
+        mark_stale()  # every active campaign's results read this data
+        record_event(
+            action="snapshot.import",
+            actor=actor,
+            target=snapshot,
+            summary=result.summary,
+            after={"rows": rows, "taken_at": snapshot.taken_at, "source_name": snapshot.source_name},
+        )
+    return result

@@ -1,0 +1,344 @@
+"""Reading a file of millions of rows column-wise: DuckDB types every cell with vectorised SQL.
+
+The row-by-row reader (`reading.TableReader`) is the definition of what a cell means; this module is its
+fast twin for the common case and hands over to it for everything else, so both always agree:
+
+* **Fast path** — a UTF-8 CSV (with or without BOM; GB18030 files are transcoded first) whose every cell
+  has one of the plain shapes the SQL below recognises (digits, 是/否 …, trimmed text, a well-formed
+  mobile or ID number). DuckDB reads and types the whole file in parallel C++; no Python per row.
+* **Exact path** — anything else (an XLSX, blank lines, a cell in a shape the SQL does not know, a CSV
+  DuckDB cannot split as Python does): `TableReader` types every row as it always has, collecting every
+  problem with its exact Chinese reason, and the typed rows are handed to DuckDB through a CSV file in
+  the work folder. A bad file usually takes this path, so its error table is the familiar one.
+
+Either way the result is a DuckDB table of typed rows — `line` (the row number a user sees, header = 1)
+and one column per key of the spec — for the owning domain's cross-row checks (duplicates, codes) and
+its bulk load. The SQL of the fast path accepts a subset of what the row reader accepts and must give
+the same value for it: tests/tables/test_columnar.py compares the two on generated cells.
+
+No Django here (this floor imports nothing of it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from jixing.tables.checks import PROVINCE_CODES, check_id_number, check_mobile
+from jixing.tables.columns import MAX_INT, Column, Kind, TableSpec
+from jixing.tables.problems import DEFAULT_LIMIT, ProblemList
+from jixing.tables.reading import Source, TableReader
+
+__all__ = ["TypedTable", "connect", "read_columnar"]
+
+# What Python's str.strip() removes: the reader strips cells with it, so the SQL must strip the same set.
+WHITESPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+ID_CHECK_CHARS = "10X98765432"
+_CHUNK = 1 << 20
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Reported to the caller every this many rows on the exact path.
+PROGRESS_EVERY = 100_000
+
+NULL_MARK = "\\N"
+SQL_TYPES = {Kind.INT: "BIGINT", Kind.BOOL: "BOOLEAN"}  # every other kind travels as text
+
+
+def connect(workdir: Path, *, memory_limit: str = "1GB", threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to `workdir` (private to one import, removed with it)."""
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET temp_directory = ?", [str(workdir / "spill")])
+    con.execute("SET preserve_insertion_order = true")  # rowid follows the file: row numbers depend on it
+    return con
+
+
+@dataclass
+class TypedTable:
+    """The typed rows of one file in DuckDB table `name`: `line`, then one column per spec key."""
+
+    name: str
+    rows: int
+    errors: ProblemList
+    warnings: ProblemList
+    present: set[str] = field(default_factory=set)
+    fast: bool = True
+    header_ok: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_columnar(
+    source: Source,
+    spec: TableSpec,
+    *,
+    con: duckdb.DuckDBPyConnection,
+    workdir: Path,
+    name: str = "typed",
+    limit: int = DEFAULT_LIMIT,
+    report: Callable[[int], None] | None = None,
+) -> TypedTable:
+    """Type every row of `source` against `spec` into DuckDB table `name`.
+
+    Header problems and every cell problem are in the result's `errors` (the table may then be partial);
+    `report(rows_done)` is called as rows are typed on the exact path.
+    """
+    path = _as_file(source, workdir)
+    header = TableReader(path, spec, limit)
+    header.close()
+    result = TypedTable(name, 0, header.errors, header.warnings, present=header.present_keys)
+    if not header.header_ok:
+        result.header_ok = False
+        return result
+    positions = header.column_positions
+    csv_path = _utf8_csv(path, header.encoding, workdir) if header.encoding else None
+    if csv_path is not None and not _has_blank_line(csv_path):
+        delimiter = _delimiter(csv_path)
+        try:
+            rows = _fast_path(con, spec, csv_path, positions, delimiter, name)
+        except duckdb.Error:
+            rows = None  # DuckDB could not split this file as Python's csv does: read it exactly
+        if rows is not None:
+            result.rows = rows
+            return result
+    result.fast = False
+    result.rows = _exact_path(path, spec, con=con, workdir=workdir, name=name, result=result, report=report)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _as_file(source: Source, workdir: Path) -> Path:
+    """A path DuckDB can read: uploads and bytes are written into the work folder first."""
+    if isinstance(source, str | Path):
+        return Path(source)
+    if hasattr(source, "__fspath__"):
+        return Path(source.__fspath__())  # type: ignore[union-attr]
+    target = workdir / "upload"
+    with target.open("wb") as out:
+        if isinstance(source, bytes):
+            out.write(source)
+        else:
+            stream: IO[bytes] = source  # type: ignore[assignment]
+            if hasattr(stream, "seek"):
+                stream.seek(0)
+            chunks = stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(_CHUNK), b"")
+            for chunk in chunks:
+                out.write(chunk)
+    return target
+
+
+def _utf8_csv(path: Path, encoding: str, workdir: Path) -> Path:
+    """The file itself when it is UTF-8 (DuckDB skips a BOM), else a UTF-8 copy of it."""
+    if encoding == "utf-8-sig":
+        return path
+    target = workdir / "utf8.csv"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := src.read(_CHUNK):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _has_blank_line(path: Path) -> bool:
+    """DuckDB drops empty lines while Python's csv counts them as rows: such files go the exact way."""
+    previous = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            window = previous + chunk
+            if b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            previous = chunk[-2:]
+    return False
+
+
+def _delimiter(path: Path) -> str:
+    # As the row reader decides: tab-separated text is what some tools export under a .csv name.
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+    return "\t" if "\t" in first and "," not in first else ","
+
+
+# ------------------------------------------------------------------------------------------ fast path
+
+
+def _fast_path(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    path: Path,
+    positions: dict[str, int],
+    delimiter: str,
+    name: str,
+) -> int | None:
+    """Type the file in SQL; the row count, or None when some cell needs the exact reader."""
+    width = max(positions.values()) + 1
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    cells = [f"trim(coalesce(c{i}, ''), $ws) AS t{i}" for i in range(width)]
+    blank = " AND ".join(f"t{i} = ''" for i in range(width))
+    selects, oks = ["rid + 2 AS line"], []
+    for column in spec.columns:
+        index = positions.get(column.key)
+        value, ok = _fast_cell(column, f"t{index}" if index is not None else None)
+        selects.append(f"{value} AS {column.key}")
+        oks.append(f"({ok})")
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(
+        f"""CREATE TABLE {name} AS
+        WITH raw AS (
+            SELECT row_number() OVER () - 1 AS rid, *
+            FROM read_csv($path, header = false, skip = 1, auto_detect = false, columns = {columns},
+                          delim = $delim, quote = '"', escape = '"', null_padding = true,
+                          strict_mode = false, parallel = true)
+        ), cells AS (SELECT rid, {", ".join(cells)} FROM raw)
+        SELECT {", ".join(selects)}, {" AND ".join(oks) or "true"} AS fast_ok
+        FROM cells WHERE NOT ({blank})""",
+        {"path": str(path), "delim": delimiter, "ws": WHITESPACE, **_fast_params()},
+    )
+    rows, slow = con.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT fast_ok) FROM {name}").fetchone()
+    if slow:
+        con.execute(f"DROP TABLE {name}")
+        return None
+    con.execute(f"ALTER TABLE {name} DROP COLUMN fast_ok")
+    return int(rows)
+
+
+def _fast_params() -> dict[str, Any]:
+    today = datetime.now(SHANGHAI).date()
+    return {"provinces": sorted(PROVINCE_CODES), "today": today.strftime("%Y%m%d")}
+
+
+def _fast_cell(column: Column, cell: str | None) -> tuple[str, str]:
+    """(SQL value, SQL condition that the fast value is the row reader's value) for one column.
+
+    `cell` is the stripped text of the cell ('' when empty), None when the column is not in the file.
+    """
+    if cell is None:
+        return _literal(column.default, column.kind), "true"
+    empty_value = _literal(column.default, column.kind)
+    empty_ok = "false" if column.required else "true"
+    value, ok = _fast_value(column, cell)
+    return (
+        f"CASE WHEN {cell} = '' THEN {empty_value} WHEN {ok} THEN {value} END",
+        f"CASE WHEN {cell} = '' THEN {empty_ok} ELSE coalesce({ok}, false) END",
+    )
+
+
+def _fast_value(column: Column, cell: str) -> tuple[str, str]:
+    if column.kind == Kind.INT:
+        digits = f"replace({cell}, ',', '')"
+        shape = f"(regexp_full_match({cell}, '[0-9]{{1,10}}') OR regexp_full_match({cell}, '[0-9]{{1,3}}(,[0-9]{{3}})+'))"
+        number = f"TRY_CAST({digits} AS BIGINT)"
+        high = column.maximum if column.maximum is not None else MAX_INT
+        return number, f"{shape} AND {number} BETWEEN {column.minimum} AND {high}"
+    if column.kind == Kind.BOOL:
+        return (
+            f"lower({cell}) IN ('是', 'y', '1', 'true')",
+            f"lower({cell}) IN ('是', '否', 'y', 'n', '1', '0', 'true', 'false')",
+        )
+    if column.kind != Kind.TEXT:
+        return "NULL", "false"  # percent, decimal, choice, time: the exact reader
+    if column.check is check_mobile:
+        number = f"replace(replace({cell}, ' ', ''), '-', '')"
+        return number, f"regexp_full_match({number}, '1[0-9]{{10}}')"
+    if column.check is check_id_number:
+        return _id_number(cell)
+    if column.check is not None:
+        return "NULL", "false"
+    # strlen counts bytes, never fewer than characters: a cell within it is within max_length for sure.
+    fits = f"strlen({cell}) <= {column.max_length}" if column.max_length is not None else "true"
+    return cell, fits
+
+
+def _id_number(cell: str) -> tuple[str, str]:
+    """GB 11643 in SQL, as checks.check_id_number: shape, check digit, birth date 1900..today, province."""
+    number = f"upper(replace(replace({cell}, ' ', ''), '-', ''))"
+    total = " + ".join(f"(ascii(substr({number}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(ID_WEIGHTS))
+    birth = f"substr({number}, 7, 8)"
+    ok = (
+        f"regexp_full_match({number}, '[0-9]{{17}}[0-9X]')"
+        f" AND substr('{ID_CHECK_CHARS}', (({total}) % 11) + 1, 1) = substr({number}, 18, 1)"
+        f" AND try_strptime({birth}, '%Y%m%d') IS NOT NULL AND {birth} BETWEEN '19000101' AND $today"
+        f" AND list_contains($provinces, substr({number}, 1, 2))"
+    )
+    return number, ok
+
+
+def _literal(value: Any, kind: Kind) -> str:
+    if value is None:
+        return f"NULL::{SQL_TYPES.get(kind, 'VARCHAR')}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value}::BIGINT"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+# ----------------------------------------------------------------------------------------- exact path
+
+
+def _exact_path(
+    path: Path,
+    spec: TableSpec,
+    *,
+    con: duckdb.DuckDBPyConnection,
+    workdir: Path,
+    name: str,
+    result: TypedTable,
+    report: Callable[[int], None] | None,
+) -> int:
+    """Type every row with the row reader (its problems become the result's) and load them into DuckDB."""
+    reader = TableReader(path, spec, result.errors.limit)
+    target = workdir / "typed.csv"
+    count = 0
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for row in reader:
+            writer.writerow([row.number, *(_text(row[c.key]) for c in spec.columns)])
+            count += 1
+            if report is not None and count % PROGRESS_EVERY == 0:
+                report(count)
+    result.errors, result.warnings = reader.errors, reader.warnings
+    columns = "{'line': 'BIGINT', " + ", ".join(f"'{c.key}': '{_sql_type(c)}'" for c in spec.columns) + "}"
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(
+        f"""CREATE TABLE {name} AS SELECT * FROM read_csv($path, header = false, auto_detect = false,
+            columns = {columns}, quote = '"', escape = '"', nullstr = $null, parallel = false)""",
+        {"path": str(target), "null": NULL_MARK},
+    )
+    target.unlink()
+    return count
+
+
+def _sql_type(column: Column) -> str:
+    return SQL_TYPES.get(column.kind, "VARCHAR")
+
+
+def _text(value: Any) -> str:
+    # None (an empty cell without default, or a cell in error) is NULL; "" stays an empty text.
+    if value is None:
+        return NULL_MARK
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def remove_workdir(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
