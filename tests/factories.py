@@ -10,6 +10,7 @@ from jixing.accounts.models import User
 from jixing.orgs.domain.tree import rebuild_tree
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
+from jixing.people.domain.snapshots.figures import refresh_figures
 from jixing.people.models import Learner, Role, Snapshot
 
 _seq = itertools.count(1)
@@ -71,7 +72,10 @@ def make_learner(
 ) -> Learner:
     defaults = {"total_points": 10000, "annual_points": 8000, "person_key": f"k-{account_id}"}
     defaults.update(fields)
-    return Learner.objects.create(snapshot=snapshot, org=org, account_id=account_id, name=name, **defaults)
+    learner = Learner.objects.create(snapshot=snapshot, org=org, account_id=account_id, name=name, **defaults)
+    refresh_figures(snapshot)  # unit and ranks in unit, as an import derives them
+    learner.refresh_from_db()
+    return learner
 
 
 def make_role(*, account_id: str, org: Org, kind: str, **fields) -> Role:

@@ -35,6 +35,7 @@ from jixing.nominations.models import Attachment, Nomination, RecommendationList
 from jixing.orgs.domain.tree import derive_tree_fields
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key
+from jixing.people.domain.snapshots.figures import refresh_figures
 from jixing.people.masking import mask_id_number, mask_phone
 from jixing.people.models import Learner, Role, Snapshot
 
@@ -153,6 +154,7 @@ def _create_people(province: Province, ids: dict[str, int], importer: User) -> S
         for p in province.learners
     )
     _bulk(Learner, rows)
+    refresh_figures(snapshot)  # units and ranks in unit, as an import derives them
     roles = (
         Role(
             account_id=r.account_id,

@@ -72,16 +72,17 @@ def test_snapshot_rows_store_no_full_id_or_phone():
 
 
 @pytest.mark.django_db
-def test_one_person_is_found_across_accounts_by_the_indexed_keyed_hash():
+def test_one_person_is_found_across_accounts_by_the_keyed_hash():
     tree = make_small_province()
     _import_rows()
     keys = dict(Learner.objects.values_list("account_id", "person_key"))
     assert keys["u1"] == keys["u2"] == person_key(id_number=WANG_ID, name="", phone="")
     assert keys["u3"] == keys["u4"] == person_key(id_number="", name="赵六", phone="10000000003")
     assert keys["u1"] != keys["u3"]
+    # Read by account, never searched: no index on it (an 8-million-row import would pay for one).
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Learner._meta.db_table)
-    assert any(c["index"] and c["columns"] == ["person_key"] for c in constraints.values())
+    assert not any(c["index"] and c["columns"] == ["person_key"] for c in constraints.values())
 
     # G.2 reads the hash: the person's later nomination under his second account fails.
     campaign = make_campaign()

@@ -19,6 +19,7 @@ from jixing import eligibility as el
 from jixing.nominations.enums import RELEASED_STATES, NominationState
 from jixing.nominations.models import Attachment, Nomination, RuleDecision
 from jixing.orgs.models import Org
+from jixing.people.domain.snapshots.figures import STORED_RANKS
 from jixing.people.models import Learner, Role, Snapshot
 
 FIGURE_FIELDS = (
@@ -92,14 +93,30 @@ def _role(role: Role, orgs: _Orgs, annual_points: int | None) -> el.Role:
 def _ranks(
     snapshot: Snapshot, unit_ids: set[int], keys: set[tuple[str, ...]]
 ) -> dict[tuple[str, ...], dict[str, int]]:
-    """Rank in unit of every learner of the given units, for each ranking key the batch needs."""
+    """Rank in unit of every learner of the given units, for a ranking key the snapshot does not store
+    (a campaign definition may name other fields than the plan's two orders)."""
     if not unit_ids or not keys:
         return {}
-    rows = Learner.objects.filter(snapshot=snapshot, org__unit_id__in=unit_ids).values_list(
-        "account_id", "org__unit_id", "total_points", "annual_points"
+    rows = Learner.objects.filter(snapshot=snapshot, unit_id__in=unit_ids).values_list(
+        "account_id", "unit_id", "total_points", "annual_points", "perfect_clearances"
     )
-    learners = [el.Learner(account=a, org=str(u), total_points=t, annual_points=y) for a, u, t, y in rows]
+    learners = [
+        el.Learner(account=a, org=str(u), total_points=t, annual_points=y, perfect_clearances=c)
+        for a, u, t, y, c in rows
+    ]
     return {key: el.ranks_in_units(learners, unit_of=lambda lr: lr.org, key=key) for key in keys}
+
+
+def _rank(
+    row: Learner | None, key: tuple[str, ...], computed: dict[tuple[str, ...], dict[str, int]]
+) -> int | None:
+    """The learner's rank in unit by `key`: stored at import for the plan's two orders (figures.py)."""
+    if row is None or not key:
+        return None
+    stored = STORED_RANKS.get(key)
+    if stored is not None:
+        return getattr(row, stored)
+    return computed.get(key, {}).get(row.account_id)
 
 
 def build_facts(
@@ -140,7 +157,7 @@ def build_facts(
             )
         )
     orgs = _Orgs(
-        [row.org.unit_id for row in learners.values()]
+        [row.unit_id for row in learners.values()]
         + [r.org_id for roles in nominee_roles.values() for r in roles]
         + [r.org_id for roles in unit_roles.values() for r in roles]
         + list(nominated_units)
@@ -160,9 +177,9 @@ def build_facts(
     ):
         decisions[nomination_id][rule_id] = holds
 
-    rank_keys = {compiled.category(n.category.name).rank_in_unit for n in batch} - {()}
+    other_keys = {compiled.category(n.category.name).rank_in_unit for n in batch} - {()} - set(STORED_RANKS)
     ranks = (
-        _ranks(snapshot, {row.org.unit_id for row in learners.values() if row.org.unit_id}, rank_keys)
+        _ranks(snapshot, {row.unit_id for row in learners.values() if row.unit_id}, other_keys)
         if (snapshot is not None)
         else {}
     )
@@ -174,8 +191,8 @@ def build_facts(
         if n.nominee_org_id:
             unit = orgs.figures(n.nominee_org_id)
         else:
-            unit = orgs.figures(row.org.unit_id) if row is not None else None
-        rank = ranks.get(category.rank_in_unit, {}).get(row.account_id) if row is not None else None
+            unit = orgs.figures(row.unit_id) if row is not None else None
+        rank = _rank(row, category.rank_in_unit, ranks)
         facts.append(
             el.Facts(
                 id=n.number,

@@ -14,6 +14,7 @@ from jixing.campaigns.models import Campaign
 from jixing.orgs.domain.tree import BULK_UPDATE_BATCH, rebuild_tree
 from jixing.orgs.enums import ALLOWED_PARENT_LEVELS, OrgLevel
 from jixing.orgs.models import Org
+from jixing.people.domain.snapshots.figures import refresh_current_snapshot
 from jixing.tables import ORGS_TEMPLATE, ImportRefused, Problem, ProblemList, Row, read_table
 from jixing.tables.reading import Source
 
@@ -215,6 +216,7 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
             warnings=warnings.sorted(),
             warnings_omitted=warnings.omitted,
         )
+        refresh_current_snapshot()  # learners' units and ranks in unit follow the tree
         mark_stale()  # every active campaign's results read this data
         record_event(
             action="orgs.import",
