@@ -40,7 +40,7 @@ class Learner(models.Model):
     """A row of a snapshot: one platform account (学号) with its points at the baseline time."""
 
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="learners", db_constraint=False
+        Snapshot, on_delete=models.CASCADE, related_name="learners", db_constraint=False, db_index=False
     )
     account_id = models.CharField("学号", max_length=64)
     name = models.CharField("姓名", max_length=64)
@@ -55,11 +55,17 @@ class Learner(models.Model):
     # Not indexed: it is read by account (people.domain.identity), never searched; an index on 8 million
     # random hashes would cost the import more than any query gains.
     person_key = models.CharField(max_length=64)
-    # No database constraints on the snapshot's foreign keys: a snapshot's rows are bulk-loaded after the
+    # No database constraints on the snapshot's foreign keys, and no index of their own (the indexes below
+    # lead with the snapshot): a snapshot's rows are bulk-loaded after the
     # importer has checked every code, and on PostgreSQL each snapshot is a partition of its own that is
     # attached whole (people.domain.snapshots.storage) — a constraint would re-check 8 million rows.
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "orgs.Org",
+        verbose_name="组织",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     # Derived at import (people.domain.snapshots.figures): the learner's unit (nearest 单位 at or above
     # the org node) and the rank in that unit by the two orders the plan names, competition ranking.
@@ -71,6 +77,7 @@ class Learner(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     rank_by_total = models.PositiveIntegerField("单位内排名（总积分优先）", null=True, blank=True)
     rank_by_annual = models.PositiveIntegerField("单位内排名（年度积分优先）", null=True, blank=True)

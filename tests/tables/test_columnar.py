@@ -13,7 +13,17 @@ from jixing.tables import LEARNERS_TEMPLATE, Problem, read_table
 from jixing.tables.columnar import connect, read_columnar
 from tests.files import csv_file, id_number, xlsx_file
 
-HEADER = ["学号", "姓名", "手机号", "身份证号", "组织编码", "总积分", "年度积分", "全国总积分排名", "是否实名认证"]
+HEADER = [
+    "学号",
+    "姓名",
+    "手机号",
+    "身份证号",
+    "组织编码",
+    "总积分",
+    "年度积分",
+    "全国总积分排名",
+    "是否实名认证",
+]
 KEYS = [c.key for c in LEARNERS_TEMPLATE.columns]
 GOOD = [
     ["u1", "张三", "10012345678", id_number("14010519850101123"), "S1", "30000", "12000", "4500", "是"],
@@ -98,7 +108,9 @@ def test_columnar_reports_a_missing_column_without_reading_rows(tmp_path):
 _digits = st.text(alphabet="0123456789", min_size=1, max_size=11)
 _cells = st.one_of(
     _digits,
-    st.sampled_from(["", " ", "1,234", "12.0", "-3", "是", "否", "Y", "n", "TRUE", "１２", "\u3000张三 ", "x"]),
+    st.sampled_from(
+        ["", " ", "1,234", "12.0", "-3", "是", "否", "Y", "n", "TRUE", "１２", "\u3000张三 ", "x"]
+    ),
     st.text(alphabet=string.digits + "Xx -,", max_size=20),
     st.text(max_size=8),
 )

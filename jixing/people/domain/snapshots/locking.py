@@ -51,7 +51,7 @@ def import_lock() -> Iterator[None]:
         return
     root = workdirs_root()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with (root / "snapshot-import.lock").open("a") as handle:
+    with (root / "snapshot.lock").open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -65,7 +65,7 @@ def import_lock() -> Iterator[None]:
 def new_workdir() -> Path:
     root = workdirs_root()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = root / f"snapshot-{os.getpid()}-{os.urandom(4).hex()}"
+    path = root / f"work-{os.getpid()}-{os.urandom(4).hex()}"
     path.mkdir(mode=0o700)
     return path
 
@@ -75,5 +75,5 @@ def remove_stale_workdirs() -> None:
     root = workdirs_root()
     if not root.exists():
         return
-    for path in root.glob("snapshot-*"):
+    for path in root.glob("work-*"):
         shutil.rmtree(path, ignore_errors=True)

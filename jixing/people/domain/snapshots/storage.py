@@ -150,6 +150,7 @@ def _write_postgres(
     writer.join()
     if failure:
         raise failure[0]
+    progress(ImportProgress(Phase.WRITE, total, total))
     progress(ImportProgress(Phase.INDEX, total, total))
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '256MB'")
