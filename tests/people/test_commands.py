@@ -50,3 +50,20 @@ def test_import_roles_command_prints_the_error_table(tmp_path):
         call_command("import_roles", str(path), stdout=StringIO(), stderr=err)
     assert "2   组织编码  NOPE  组织编码不存在" in err.getvalue()
     assert Role.objects.count() == 0
+
+
+def test_import_learners_command_prints_plain_progress_lines_off_a_terminal(tmp_path):
+    make_small_province()
+    path = tmp_path / "snapshot.csv"
+    rows = [["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]]
+    path.write_bytes(csv_file([LEARNER_HEADER, *rows]))
+    out, err = StringIO(), StringIO()
+    call_command("import_learners", str(path), stdout=out, stderr=err)
+    text = err.getvalue()
+    lines = text[: text.index("提醒：")].splitlines()  # the warnings (columns not in the file) follow
+    # One line per phase here (the file is one row): no \r, no bar, no terminal codes.
+    assert [line.split(" ")[0] for line in lines] == ["校验", "计算排名", "写入", "写入", "建索引"]
+    assert lines[0] == "校验 0 行"
+    assert lines[3].startswith("写入 1/1 行（100%）")
+    assert "\r" not in text and "\x1b" not in text
+    assert out.getvalue() == "积分快照“snapshot”导入完成：1 名学员，已设为当前快照\n"

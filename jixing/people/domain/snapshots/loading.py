@@ -28,7 +28,7 @@ from jixing.people.domain.snapshots.locking import import_lock, new_workdir, rem
 from jixing.people.models import Snapshot, SnapshotUnit
 from jixing.tables import LEARNERS_TEMPLATE, ImportRefused, Problem, ProblemList
 from jixing.tables.checks import KNOWN_AREA_CODES, UNKNOWN_AREA_WARNING
-from jixing.tables.columnar import connect, read_columnar, remove_workdir
+from jixing.tables.columnar import connect, drop_typed, read_columnar, remove_workdir
 from jixing.tables.reading import Source
 
 NO_ROWS = "文件中没有数据行"
@@ -108,6 +108,7 @@ def import_snapshot(
             total = typed.rows
             progress(ImportProgress(Phase.RANK, 0, total))
             units = _derive(con)
+            drop_typed(con, typed)  # the full numbers end here
             snapshot = Snapshot.objects.create(
                 name=name,
                 taken_at=taken_at,
@@ -240,7 +241,6 @@ def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
             FROM typed AS t JOIN orgs AS o ON o.code = t.org_code""",
         {"ipad": ipad, "opad": opad},
     )
-    con.execute("DROP TABLE typed")  # the full numbers end here
     return con.execute(
         "SELECT unit_id, count(*) FROM final WHERE unit_id IS NOT NULL GROUP BY unit_id"
     ).fetchall()
