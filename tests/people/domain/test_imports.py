@@ -3,7 +3,6 @@ from datetime import UTC, datetime
 import pytest
 
 from jixing.audit.models import AuditEvent
-from jixing.people.domain import imports
 from jixing.people.domain.identity import person_key
 from jixing.people.domain.imports import ImportRefused, import_roles, import_snapshot
 from jixing.people.models import Learner, Role, Snapshot
@@ -92,9 +91,7 @@ def test_import_snapshot_replaces_the_current_one_only_when_complete(tree):
     assert old.is_current is False
 
 
-def test_import_snapshot_rolls_back_batches_already_inserted(tree, monkeypatch):
-    # Batches of 2: the first rows are in the database before the bad last row is read.
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+def test_import_snapshot_refused_for_its_last_row_stores_none_of_the_others(tree):
     rows = [[f"u{i}", "某人", f"138{i:08d}", "", "S1", "10", "5", ""] for i in range(7)]
     errors = _snapshot_refusal([*rows, ["u9", "某人", "10000000009", "", "NOPE", "10", "5", ""]])
     assert errors == [Problem(9, "组织编码", "NOPE", "组织编码不存在")]
