@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
+from jixing.people.domain.imports import SnapshotImportBusy
 from jixing.people.domain.progress import ImportProgress, Phase
 from jixing.tables import ImportRefused, format_problem_table
 
@@ -38,6 +39,8 @@ class FileImportCommand(BaseCommand):
         except ImportRefused as exc:
             self.stderr.write(format_problem_table(exc.errors, omitted=exc.omitted), ending="")
             raise CommandError(exc.summary) from None
+        except SnapshotImportBusy as exc:
+            raise CommandError(str(exc)) from None
         if result.warnings:
             self.stderr.write(
                 "提醒：\n" + format_problem_table(result.warnings, omitted=result.warnings_omitted)

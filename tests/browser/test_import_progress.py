@@ -67,6 +67,9 @@ def worker(live_server, media_root, settings, tmp_path) -> Iterator[Path]:
         "DATABASE_URL": database_url(),
         "JIXING_MEDIA_ROOT": str(media_root),
         "JIXING_TASKS_BACKEND": "database",
+        # The importer's scratch folders of its own: an import of another run sharing var/ (another test
+        # run, on another database) clears the scratch folders it takes for abandoned ones.
+        "JIXING_DATA_DIR": str(tmp_path / "data"),
     }
     command = [sys.executable, "-m", "jixing.cli", "db_worker", "--no-reload", "--no-startup-delay"]
     with log.open("wb") as out:
@@ -128,6 +131,7 @@ def test_a_large_snapshot_imports_in_the_background_with_a_moving_bar(
                 shot_taken = True
         time.sleep(0.2)
     page.screenshot(path=screenshots / "02-result.png")
+    print(f"导入进度条的取值 / bar values seen: {values}")
 
     assert len(values) >= 2, f"the bar was seen at {values}"
     assert values == sorted(values), f"the bar went backwards: {values}"

@@ -25,7 +25,12 @@ from jixing.imports.enums import STALE_AFTER, ImportKind, JobState
 from jixing.imports.models import ImportJob
 from jixing.nominations.domain.attachments import clean_name
 from jixing.orgs.domain.imports import import_orgs
-from jixing.people.domain.imports import default_taken_at, import_roles, import_snapshot
+from jixing.people.domain.imports import (
+    SnapshotImportBusy,
+    default_taken_at,
+    import_roles,
+    import_snapshot,
+)
 from jixing.people.domain.progress import ImportProgress, Phase
 from jixing.tables import ImportRefused, Problem
 
@@ -155,9 +160,10 @@ def run_job(job_id: int) -> str:
     """The task's body: run the job's import, its progress written to the job, then write how it ended.
 
     Side effects: the job claimed 排队中 → 进行中 (compare-and-set: a task delivered twice runs once);
-    the owning domain's import, with its own transaction and audit event; the job's end — 已完成 with the
-    summary and warnings, 已拒绝 with every problem listed, 失败 with a message (the error itself goes
-    to the log and the task's result); the stored file deleted. Returns the state the job ended in.
+    the owning domain's import, with its own transactions and audit event; the job's end — 已完成 with the
+    summary and warnings, 已拒绝 with every problem listed, 失败 with a message (another snapshot import
+    holding the importer's lock, or an error, which goes on to the log and the task's result); the stored
+    file deleted. Returns the state the job ended in.
     """
     now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -180,6 +186,10 @@ def run_job(job_id: int) -> str:
             warnings=_problems(exc.warnings),
         )
         return JobState.REFUSED
+    except SnapshotImportBusy as exc:
+        # A snapshot imported at the same moment from the command line: nothing wrong with the file.
+        _finish(job, JobState.FAILED, message=str(exc))
+        return JobState.FAILED
     except Exception:
         logger.exception("import job %s (%s, %s) failed", job.pk, job.kind, job.original_name)
         _finish(job, JobState.FAILED, message=FAILED_MESSAGE.format(pk=job.pk))

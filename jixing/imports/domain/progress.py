@@ -1,12 +1,11 @@
 """A job's progress: written by the importer's callback (JobProgress), read back for the page
 (job_status: state as shown, overall percent, rows per second, time left).
 
-Where the write goes matters. The importers do their work in a transaction, and a progress write made in
-that transaction would stay invisible to the page until the import ends (and vanish with a refusal). So a
-job that started outside any transaction (a worker, or an immediate task run from a request) writes its
-progress through a connection of its own while the importer holds a transaction. On SQLite that second
-connection cannot write while the importer holds the write lock: the write is skipped at once (no busy
-wait, the import must not slow down for the bar) and the next report tries again.
+The writes go through a database connection of their own. The importer's connection is busy with its own
+work when it reports — in the middle of a COPY on PostgreSQL, where any other statement would break it —
+and a write made inside one of its transactions would stay invisible to the page until that commits (and
+vanish with a refusal). On SQLite the second connection waits only briefly for the write lock: the bar
+may skip a report, the import never waits for the bar.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.db.utils import load_backend
 from django.utils import timezone
 
@@ -30,19 +29,25 @@ logger = logging.getLogger(__name__)
 
 # Seconds between two writes within a phase; a phase change is always written.
 MIN_INTERVAL = 0.5
-
+# Seconds the progress connection waits for SQLite's write lock before skipping a report.
+SQLITE_WAIT = 0.1
 # A job still queued after this long: the page says a worker (jixing db_worker) has to be running.
 QUEUED_HINT_AFTER = timedelta(seconds=20)
 
-# Share of a whole import each phase takes, roughly as measured on an 8-million-row snapshot (STACK.md):
-# the bar moves through them in this order, so it never runs backwards when a new phase starts at 0.
+# The phases in the order the snapshot importer goes through them (people/domain/snapshots/loading.py;
+# a test holds it to that), with the share of the whole each takes — roughly, as measured on 300,000 rows
+# (SQLite spends longer writing, PostgreSQL building indexes). The bar moves through them in this order,
+# so it never runs backwards when a new phase starts at 0. The org tree and the roles report only READ.
 PHASE_WEIGHTS: dict[Phase, int] = {
-    Phase.READ: 5,
-    Phase.VALIDATE: 40,
+    Phase.READ: 0,
+    Phase.VALIDATE: 35,
+    Phase.RANK: 15,
     Phase.WRITE: 35,
-    Phase.INDEX: 10,
-    Phase.RANK: 10,
+    Phase.INDEX: 15,
 }
+# Phases that report rows as they go. The others report once, as they begin (building the indexes is
+# reported with every row "done"): the bar stays at their start until the next phase.
+COUNTED_PHASES = frozenset({Phase.READ, Phase.VALIDATE, Phase.WRITE})
 ORDER = list(PHASE_WEIGHTS)
 
 
@@ -53,49 +58,55 @@ class JobProgress:
         self.job_id = job_id
         self.clock = clock
         self.phase: Phase | None = None
+        self.phase_started_at: datetime | None = None
         self.last_write = float("-inf")
-        # Started inside a transaction (tests, a caller's atomic block): the job row itself may be
-        # uncommitted, so only this connection can see it, and nobody else can see the progress anyway.
-        self.started_in_transaction = connection.in_atomic_block
+        # A job run inside a transaction (tests, a caller's atomic block) may not even be committed:
+        # no other connection can see its row, nobody could see its progress, so none is written.
+        self.enabled = not connection.in_atomic_block
         self.aside: Any = None
 
     def __call__(self, progress: ImportProgress) -> None:
+        if not self.enabled:
+            return
         now = self.clock()
         changed = progress.phase != self.phase
         if not changed and now - self.last_write < MIN_INTERVAL:
             return
-        self.phase, self.last_write = progress.phase, now
         at = timezone.now()
-        values: dict[str, Any] = {
-            "phase": progress.phase.value,
-            "done": progress.done,
-            "total": progress.total,
-            "updated_at": at,
-        }
         if changed:
-            values["phase_started_at"] = at
-        if connection.in_atomic_block and not self.started_in_transaction:
-            self._write_aside(values)
-        else:
-            ImportJob.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(**values)
+            self.phase, self.phase_started_at = progress.phase, at
+        self.last_write = now
+        # Every write carries the phase's start, so a skipped phase-change write loses nothing.
+        self._write(
+            {
+                "phase": progress.phase.value,
+                "done": progress.done,
+                "total": progress.total,
+                "phase_started_at": self.phase_started_at,
+                "updated_at": at,
+            }
+        )
 
-    def _write_aside(self, values: dict[str, Any]) -> None:
-        if self.aside is None:
-            self.aside = _side_connection()
-        ops = self.aside.ops
-        params = [
-            ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
-            for value in values.values()
-        ]
-        qn = ops.quote_name
-        assignments = ", ".join(f"{qn(ImportJob._meta.get_field(name).column)} = %s" for name in values)
-        sql = f"UPDATE {qn(ImportJob._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s AND {qn('state')} = %s"
+    def _write(self, values: dict[str, Any]) -> None:
         try:
+            if self.aside is None:
+                self.aside = _side_connection()
+            ops = self.aside.ops
+            qn = ops.quote_name
+            assignments = ", ".join(f"{qn(ImportJob._meta.get_field(name).column)} = %s" for name in values)
+            params = [
+                ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in values.values()
+            ]
             with self.aside.cursor() as cursor:
-                cursor.execute(sql, [*params, self.job_id, JobState.RUNNING.value])
-        except DatabaseError as exc:
-            # SQLite's write lock held by the import: the bar waits for the next report.
+                cursor.execute(
+                    f"UPDATE {qn(ImportJob._meta.db_table)} SET {assignments}"
+                    f" WHERE {qn('id')} = %s AND {qn('state')} = %s",
+                    [*params, self.job_id, JobState.RUNNING.value],
+                )
+        except Error as exc:
+            # SQLite's write lock held elsewhere, or the connection lost: the bar waits for the next report.
             logger.debug("import job %s: progress not written (%s)", self.job_id, exc)
+            self.close()
 
     def close(self) -> None:
         if self.aside is not None:
@@ -104,11 +115,11 @@ class JobProgress:
 
 
 def _side_connection():
-    """A second connection to the default database, in autocommit; on SQLite one that never waits for
-    the write lock."""
+    """A second connection to the default database, in autocommit; on SQLite one that waits only briefly
+    for the write lock."""
     settings_dict = {**connection.settings_dict}
     if connection.vendor == "sqlite":
-        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": 0}
+        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": SQLITE_WAIT}
     return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias="import_progress")
 
 
@@ -154,10 +165,10 @@ def overall_fraction(job: ImportJob) -> float | None:
     if not job.phase or job.phase == Phase.DONE:
         return 1.0 if job.phase == Phase.DONE else None
     phase = Phase(job.phase)
-    if phase == Phase.READ and job.total is None:
-        return None  # nothing counted yet: the bar shows activity, not a value
+    if job.total is None:
+        return None  # the importer has not counted the rows yet: the bar shows activity, not a value
     before = sum(PHASE_WEIGHTS[p] for p in ORDER[: ORDER.index(phase)])
-    within = min(1.0, job.done / job.total) if job.total else 0.0
+    within = min(1.0, job.done / job.total) if job.total and phase in COUNTED_PHASES else 0.0
     return (before + PHASE_WEIGHTS[phase] * within) / sum(PHASE_WEIGHTS.values())
 
 
