@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
+from jixing.imports.domain.progress import COUNTED_PHASES
 from jixing.people.domain.imports import SnapshotImportBusy
 from jixing.people.domain.progress import ImportProgress, Phase
 from jixing.tables import ImportRefused, format_problem_table
@@ -95,6 +96,9 @@ class ProgressPrinter:
             self.drawn = False
 
     def _line(self, progress: ImportProgress, now: float, *, bar: bool) -> str:
+        if progress.phase not in COUNTED_PHASES:
+            # Reported once, as it begins (indexes with every row "done"): no bar that would read as finished.
+            return f"{progress.label} {progress.total if progress.total is not None else progress.done} 行"
         parts = [progress.label]
         fraction = progress.fraction
         if bar and fraction is not None:
@@ -109,7 +113,7 @@ class ProgressPrinter:
             rate = progress.done / elapsed
             parts.append(f"{round(rate)} 行/秒")
             if bar and progress.total and fraction is not None and fraction < 1:
-                parts.append(f"本阶段剩余约 {round((progress.total - progress.done) / rate)} 秒")
+                parts.append(f"本阶段剩余约 {max(1, round((progress.total - progress.done) / rate))} 秒")
         return " ".join(parts)
 
     def _write(self, text: str) -> None:

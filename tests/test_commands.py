@@ -1,11 +1,18 @@
-"""The import commands' progress display (jixing/commands.py ProgressPrinter)."""
+"""What the import commands share (jixing/commands.py): the progress display, a busy importer."""
 
+import threading
 from io import StringIO
 
+import pytest
+from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
+from django.db import connections
 
 from jixing.commands import ProgressPrinter
 from jixing.people.domain.progress import ImportProgress, Phase
+from jixing.people.domain.snapshots.locking import import_lock
+from tests.factories import make_small_province
+from tests.files import LEARNER_HEADER, csv_file
 
 
 class Terminal(StringIO):
@@ -36,7 +43,8 @@ REPORTS = [
     (4.0, Phase.VALIDATE, 1000, 1000),
     (4.0, Phase.WRITE, 0, 1000),
     (6.0, Phase.WRITE, 1000, 1000),
-    (6.0, Phase.DONE, 1000, 1000),
+    (6.0, Phase.INDEX, 1000, 1000),  # reported once, as it begins
+    (9.0, Phase.DONE, 1000, 1000),
 ]
 
 
@@ -49,6 +57,7 @@ def test_progress_off_a_terminal_is_plain_lines_per_phase_and_ten_percent():
         "校验 1000/1000 行（100%） 250 行/秒",
         "写入 0/1000 行（0%）",
         "写入 1000/1000 行（100%） 500 行/秒",
+        "建索引 1000 行",
     ]
 
 
@@ -57,10 +66,37 @@ def test_progress_on_a_terminal_redraws_one_line_per_phase():
     _feed(ProgressPrinter(OutputWrapper(out), clock=clock), clock, REPORTS)
     text = out.getvalue()
     lines = text.split("\n")
-    assert len(lines) == 3 and lines[-1] == ""  # one line per phase, each ended once
+    assert len(lines) == 4 and lines[-1] == ""  # one line per phase, each ended once
     validate = lines[0].split("\r")[1:]
     assert validate[0] == "校验 [------------------------] 0/1000 行（0%）\x1b[K"
     assert (
         validate[2] == "校验 [###---------------------] 120/1000 行（12%） 60 行/秒 本阶段剩余约 15 秒\x1b[K"
     )
     assert lines[1].split("\r")[-1] == "写入 [########################] 1000/1000 行（100%） 500 行/秒\x1b[K"
+    assert lines[2] == "\r建索引 1000 行\x1b[K"
+
+
+@pytest.mark.django_db
+def test_an_import_command_stops_in_chinese_while_another_snapshot_import_runs(tmp_path):
+    make_small_province()
+    path = tmp_path / "snapshot.csv"
+    path.write_bytes(csv_file([LEARNER_HEADER, ["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]]))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_import() -> None:
+        try:
+            with import_lock():
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_import)
+    other.start()
+    try:
+        assert holding.wait(timeout=30)
+        with pytest.raises(CommandError, match="^另一个积分快照正在导入，请等它完成后再导入$"):
+            call_command("import_learners", str(path), stdout=StringIO(), stderr=StringIO())
+    finally:
+        release.set()
+        other.join()
