@@ -141,10 +141,19 @@ def remove_abandoned() -> int:
 
 
 def _load_orgs(con: duckdb.DuckDBPyConnection) -> None:
-    rows = list(Org.objects.values_list("code", "id", "unit_id"))
-    con.execute("CREATE OR REPLACE TABLE orgs (code VARCHAR PRIMARY KEY, id BIGINT, unit_id BIGINT)")
-    if rows:
-        con.executemany("INSERT INTO orgs VALUES (?, ?, ?)", rows)
+    """The org tree (code → id, unit) and the known area codes as DuckDB tables, passed as whole lists:
+    row-by-row inserts into DuckDB take a millisecond each."""
+    codes, ids, units = zip(*Org.objects.values_list("code", "id", "unit_id"), strict=True) or ((), (), ())
+    con.execute(
+        """CREATE OR REPLACE TABLE orgs AS
+           SELECT unnest($codes::VARCHAR[]) AS code, unnest($ids::BIGINT[]) AS id,
+                  unnest($units::BIGINT[]) AS unit_id""",
+        {"codes": list(codes), "ids": list(ids), "units": list(units)},
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE known_areas AS SELECT unnest($known::VARCHAR[]) AS code",
+        {"known": sorted(KNOWN_AREA_CODES)},
+    )
 
 
 def _listed(
@@ -199,9 +208,8 @@ def _check_rows(con: duckdb.DuckDBPyConnection, errors: ProblemList, warnings: P
         con,
         warnings,
         f"""SELECT line, substr(id_number, 1, 6) || '************', '{UNKNOWN_AREA_WARNING}' FROM typed
-            WHERE id_number <> '' AND NOT list_contains($known, substr(id_number, 1, 6))""",
+            WHERE id_number <> '' AND substr(id_number, 1, 6) NOT IN (SELECT code FROM known_areas)""",
         "身份证号",
-        {"known": sorted(KNOWN_AREA_CODES)},
     )
 
 

@@ -49,9 +49,7 @@ def import_lock() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_KEY])
         return
-    root = workdirs_root()
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with (root / "snapshot.lock").open("a") as handle:
+    with _sqlite_lock_file().open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -60,6 +58,17 @@ def import_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sqlite_lock_file() -> Path:
+    """Beside the database file, so that two databases on one machine (the web application's, a test
+    run's, `jixing evaluate`'s in memory) never wait for each other."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.is_in_memory_db():
+        root = workdirs_root()
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return root / f"memory-{os.getpid()}.lock"
+    return Path(f"{name}.snapshot-import.lock")
 
 
 def new_workdir() -> Path:
@@ -71,9 +80,20 @@ def new_workdir() -> Path:
 
 
 def remove_stale_workdirs() -> None:
-    """Scratch folders of imports that died (call only while holding the lock)."""
+    """Scratch folders of imports whose process is gone (killed, or the machine restarted)."""
     root = workdirs_root()
     if not root.exists():
         return
     for path in root.glob("work-*"):
-        shutil.rmtree(path, ignore_errors=True)
+        if not _alive(int(path.name.split("-")[1])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
