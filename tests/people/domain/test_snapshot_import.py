@@ -3,6 +3,8 @@ switch, the cleanup of a killed import, one import at a time, progress."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 from datetime import UTC, datetime
 
@@ -192,7 +194,9 @@ def test_the_next_import_removes_what_a_killed_import_left(tree, monkeypatch, tm
         _import(_real_rows(6), progress=killed)
     left = Snapshot.objects.get()
     assert (left.is_complete, left.is_current, _rows_written(left)) == (False, False, 6)
-    assert list(workdirs_root().glob("work-*"))
+    (scratch,) = workdirs_root().glob(f"work-{os.getpid()}-*")
+    dead = _dead_pid()
+    scratch.rename(scratch.with_name(f"work-{dead}-{scratch.name.rsplit('-', 1)[1]}"))  # its process is gone
     monkeypatch.undo()
 
     result = _import(_real_rows(2))
@@ -265,3 +269,10 @@ def _rows_written(snapshot: Snapshot) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {storage.partition_name(snapshot)}")
         return cursor.fetchone()[0]
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (a killed importer's, as far as the scratch folder can tell)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
