@@ -223,7 +223,7 @@ def _mask(value: str, head: int, tail: int) -> str:
 
 
 def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    """Build table `final` (storage.COLUMNS after `seq`) and return (unit id, learners) per unit.
+    """Build table `final` (storage.COLUMNS but the snapshot) and return (unit id, learners) per unit.
 
     The unit and both ranks in unit are window functions over the whole file: 1.1 and 2.1 read them for
     any learner without counting a unit's members at evaluation time.
@@ -233,7 +233,6 @@ def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
     rank = "CASE WHEN o.unit_id IS NULL THEN NULL ELSE rank() OVER (PARTITION BY o.unit_id ORDER BY {}) END"
     con.execute(
         f"""CREATE TABLE final AS SELECT
-              row_number() OVER (ORDER BY t.account_id) - 1 AS seq,
               t.account_id, t.name,
               {_mask(phone, 3, 4)} AS phone_masked,
               {_mask(id_number, 4, 4)} AS id_masked,
