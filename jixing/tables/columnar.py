@@ -24,7 +24,9 @@ from __future__ import annotations
 import codecs
 import json
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -52,13 +54,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Reported to the caller every this many rows on the exact path.
 PROGRESS_EVERY = 100_000
 
+Report = Callable[[int, int | None], None]
 SQL_TYPES = {Kind.INT: "BIGINT", Kind.BOOL: "BOOLEAN"}  # every other kind travels as text
 
 
 def connect(workdir: Path, *, memory_limit: str = "1GB", threads: int = 2) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to `workdir` (private to one import, removed with it)."""
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
-    con.execute("SET enable_progress_bar = false")
+    # Progress is tracked (the import's bar reads it through query_progress) but never printed.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     con.execute("SET temp_directory = ?", [str(workdir / "spill")])
     con.execute("SET preserve_insertion_order = true")  # rowid follows the file: row numbers depend on it
     return con
@@ -89,12 +94,12 @@ def read_columnar(
     workdir: Path,
     name: str = "typed",
     limit: int = DEFAULT_LIMIT,
-    report: Callable[[int], None] | None = None,
+    report: Report | None = None,
 ) -> TypedTable:
     """Type every row of `source` against `spec` into DuckDB table `name`.
 
     Header problems and every cell problem are in the result's `errors` (the table may then be partial);
-    `report(rows_done)` is called as rows are typed on the exact path.
+    `report(rows_done, rows_estimated)` is called about twice a second while rows are typed.
     """
     path = _as_file(source, workdir)
     header = TableReader(path, spec, limit)
@@ -108,7 +113,8 @@ def read_columnar(
     if csv_path is not None and not _has_blank_line(csv_path):
         delimiter = _delimiter(csv_path)
         try:
-            rows = _fast_path(con, spec, csv_path, positions, delimiter, name)
+            with _watching(con, report, _estimate_rows(csv_path)):
+                rows = _fast_path(con, spec, csv_path, positions, delimiter, name)
         except duckdb.Error:
             rows = None  # DuckDB could not split this file as Python's csv does: read it exactly
         if rows is not None:
@@ -165,6 +171,38 @@ def _has_blank_line(path: Path) -> bool:
                 return True
             previous = chunk[-2:]
     return False
+
+
+def _estimate_rows(path: Path) -> int:
+    """Rows of a CSV judged by its size and the length of its first lines: for the progress bar only."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        sample = fh.read(1 << 20)
+    lines = max(sample.count(b"\n"), 1)
+    return max(int(size / (len(sample) / lines)) - 1, 0)
+
+
+@contextmanager
+def _watching(con: duckdb.DuckDBPyConnection, report: Report | None, estimate: int) -> Iterator[None]:
+    """While the block runs one long DuckDB statement, report its progress twice a second."""
+    if report is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.5):
+            percent = con.query_progress()  # -1 until DuckDB can tell
+            if percent >= 0:
+                report(int(estimate * min(percent, 100) / 100), estimate)
+
+    watcher = threading.Thread(target=watch, name="columnar-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _delimiter(path: Path) -> str:
@@ -331,7 +369,7 @@ def _exact_path(
     workdir: Path,
     name: str,
     result: TypedTable,
-    report: Callable[[int], None] | None,
+    report: Report | None,
 ) -> int:
     """Type every row with the row reader (its problems become the result's) and load them into DuckDB.
 
@@ -339,6 +377,7 @@ def _exact_path(
     and null stays distinct from an empty text."""
     reader = TableReader(path, spec, result.errors.limit)
     target = workdir / "typed.jsonl"
+    estimate = _estimate_rows(path) if reader.encoding else None
     count = 0
     with target.open("w", encoding="utf-8") as out:
         for row in reader:
@@ -347,7 +386,7 @@ def _exact_path(
             out.write("\n")
             count += 1
             if report is not None and count % PROGRESS_EVERY == 0:
-                report(count)
+                report(count, max(estimate or 0, count) or None)
     result.errors, result.warnings = reader.errors, reader.warnings
     columns = "{'line': 'BIGINT', " + ", ".join(f"'{c.key}': '{_sql_type(c)}'" for c in spec.columns) + "}"
     con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -120,7 +120,11 @@ def _side_connection():
     settings_dict = {**connection.settings_dict}
     if connection.vendor == "sqlite":
         settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": SQLITE_WAIT}
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias="import_progress")
+    aside = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias="import_progress")
+    # The importer reports from its own thread and, while DuckDB types the file, from a watcher thread;
+    # the reports never overlap (the watcher ends before the importer goes on), so one connection serves.
+    aside.inc_thread_sharing()
+    return aside
 
 
 @dataclass(frozen=True)
