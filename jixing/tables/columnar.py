@@ -297,12 +297,12 @@ def _fast_cell(column: Column, cell: str | None) -> tuple[str, str]:
 
 def _fast_value(column: Column, cell: str) -> tuple[str, str]:
     if column.kind == Kind.INT:
-        shape = (
-            f"(regexp_full_match({cell}, '[0-9]{{1,10}}')"
-            f" OR regexp_full_match({cell}, '[0-9]{{1,3}}(,[0-9]{{3}})+'))"
-        )
-        number = f"TRY_CAST(replace({cell}, ',', '') AS BIGINT)"
+        # As the row reader: thousands separators dropped, then digits only (one negated class stops at
+        # the first other character), within the column's bounds.
+        digits = f"replace({cell}, ',', '')"
+        number = f"TRY_CAST({digits} AS BIGINT)"
         high = column.maximum if column.maximum is not None else MAX_INT
+        shape = f"{digits} <> '' AND strlen({digits}) <= 10 AND NOT regexp_matches({digits}, '[^0-9]')"
         return number, f"{shape} AND {number} BETWEEN {column.minimum} AND {high}"
     if column.kind == Kind.BOOL:
         return (
