@@ -6,20 +6,37 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The lock files (requirements/): every package of .venv, pip and setuptools included, pinned with hashes
+# for Python 3.11 on Linux x86_64, what the machines and CI run. `make lock` regenerates both.
+LOCK := requirements/lock.txt
+LOCK_TEST := requirements/lock-test.txt
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml requirements/tools.in --generate-hashes --quiet \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test install install-test system-deps system-deps-test lint test-sqlite test-postgres serve clean
+.PHONY: demo test install install-test lock system-deps system-deps-test lint test-sqlite test-postgres serve clean
 
+# pip comes from the lock too: the venv's bundled pip only runs the first install.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/.installed
+	$(BIN)/pip install -q --require-hashes -r $(LOCK_TEST)
 	touch $@
+
+# One command after changing pyproject's dependencies: keeps every pin that still fits and resolves the
+# rest (`make lock UPGRADE=1` moves everything to the newest allowed). The test lock is resolved first; the
+# runtime lock is then held to its versions, so production runs exactly what the tests ran.
+lock: | $(BIN)/python
+	$(BIN)/pip install -q "uv==$(UV_VERSION)"
+	$(UV_COMPILE) --extra test -o $(LOCK_TEST)
+	$(UV_COMPILE) --constraint $(LOCK_TEST) -o $(LOCK)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
