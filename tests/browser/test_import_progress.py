@@ -15,10 +15,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from jixing.accounts.enums import UserRole
@@ -27,6 +25,7 @@ from jixing.imports.models import ImportJob
 from jixing.people.models import Snapshot
 from tests.browser.test_walkthrough import enrol_authenticator, log_in
 from tests.factories import make_small_province, make_user
+from tests.processes import database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,16 +44,6 @@ def write_snapshot(path: Path, rows: int) -> None:
         for n in range(rows):
             total = 10_000 + (n * 7919) % 50_000
             writer.writerow([f"L{n:07d}", f"学员{n}", f"100{n:08d}", "", UNITS[n % 3], total, total // 3])
-
-
-def database_url() -> str:
-    """The test database, as DATABASE_URL for another process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
