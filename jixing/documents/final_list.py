@@ -6,9 +6,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from jixing.tables.formula_safe import new_workbook
 
 HEADERS = ("序号", "项目", "类别", "姓名／单位名称", "所在单位", "推荐单位", "报送单位", "申报编号")
 WIDTHS = (6, 14, 6, 24, 30, 30, 22, 14)
@@ -28,7 +29,7 @@ class FinalListRow:
 def build_final_list(*, title: str, subtitle: str, rows: Sequence[FinalListRow]) -> bytes:
     """One sheet: a title, a subtitle (approval reference, date), a header row and one row per entry,
     in the order given. Landscape A4, fitted to the page width, header repeated on every page."""
-    book = Workbook()
+    book = new_workbook()  # text cells escaped, never formulas
     sheet = book.active
     sheet.title = "通报表扬名单"
     thin = Side(style="thin", color="999999")

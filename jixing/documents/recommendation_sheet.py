@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from jixing.tables.formula_safe import new_workbook
 
 HEADERS = (
     "序号",
@@ -61,7 +62,7 @@ class RecommendationSheet:
 
 def build_recommendation_sheet(sheet: RecommendationSheet) -> bytes:
     """The XLSX bytes of `sheet`: title, unit and date, one block per category, seal and signatures."""
-    book = Workbook()
+    book = new_workbook()  # text cells escaped, never formulas
     ws = book.active
     ws.title = "推荐总表"
     width = len(HEADERS)

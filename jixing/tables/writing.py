@@ -6,7 +6,6 @@ reads back: 是/否 for flags, ratios for percentages, ISO 8601 for times.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jixing.tables.columns import Column, Kind, TableSpec
+from jixing.tables.formula_safe import csv_writer, new_workbook
 
 Target = str | os.PathLike | IO[bytes]
 
@@ -45,8 +45,9 @@ def write_xlsx(spec: TableSpec, target: Target, rows: Iterable[Mapping[str, Any]
 
     Write-only mode streams rows, so demo snapshots of any size stay small in memory. Text columns are
     formatted as text so that Excel keeps 学号, 手机号 and 身份证号 as typed instead of as 4.2E+17.
+    Text that a spreadsheet would read as a formula is escaped (jixing/tables/formula_safe.py).
     """
-    book = Workbook(write_only=True)
+    book = new_workbook(write_only=True)
     sheet = book.create_sheet(spec.title)
     for number, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(number)
@@ -93,11 +94,12 @@ def _write_guide(book: Workbook, spec: TableSpec) -> None:
 def write_csv(
     spec: TableSpec, target: Target, rows: Iterable[Mapping[str, Any]] = (), *, encoding: str = "utf-8-sig"
 ) -> None:
-    """A CSV file, UTF-8 with BOM by default: the BOM is what makes Excel open it as UTF-8."""
+    """A CSV file, UTF-8 with BOM by default: the BOM is what makes Excel open it as UTF-8. Text that a
+    spreadsheet would read as a formula is escaped (jixing/tables/formula_safe.py)."""
     stream, owned = _open_target(target)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        writer = csv.writer(text)
+        writer = csv_writer(text)
         writer.writerow(spec.headers)
         for row in rows:
             writer.writerow([cell_text(column, row.get(column.key)) for column in spec.columns])
