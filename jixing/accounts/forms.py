@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jixing.accounts.domain.throttle import (
+    LockKind,
     LoginLock,
     clear_login_failures,
     login_lock,
@@ -17,15 +18,19 @@ from jixing.security.net import client_ip
 
 
 def lock_message(lock: LoginLock) -> str:
+    if lock.kind == LockKind.SLOWED:
+        # Rounded up to the second: the moment shown must never be one when the wait still holds.
+        until = timezone.localtime(lock.until + timedelta(microseconds=999_999)).strftime("%H:%M:%S")
+        return f"此账号近期在多个网络地址登录失败，为保护账号安全，请于 {until} 后再试。"
     # Rounded up to the minute: "14:35 后" must never be a moment when the lock still holds.
     until = timezone.localtime(lock.until + timedelta(seconds=59)).strftime("%H:%M")
-    who = "此网络地址" if lock.by_address else "此账号"
+    who = "此网络地址" if lock.kind == LockKind.ADDRESS else "此账号在当前网络地址"
     return f"登录失败次数过多，{who}已被暂时锁定 15 分钟，请于 {until} 后再试。"
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form behind the throttle (domain/throttle.py): a locked account or address is
-    refused before its password is checked, and every wrong password is counted."""
+    """Django's login form behind the throttle (domain/throttle.py): an attempt stopped by a lock or the
+    slow-down is refused before its password is checked, and every wrong password is counted."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -46,10 +51,13 @@ class LoginForm(AuthenticationForm):
         except ValidationError:
             record_login_failure(username=username, ip=ip)
             lock = login_lock(username=username, ip=ip)
-            if lock is not None:  # this failure was the fifth: say so now, not at the next try
-                raise ValidationError(lock_message(lock), code="locked") from None
+            if lock is not None:  # this failure locks or makes wait: say so now, not at the next try
+                message = lock_message(lock)
+                if lock.kind == LockKind.SLOWED:
+                    message = f"账号或密码不正确。{message}"
+                raise ValidationError(message, code="locked") from None
             raise
-        clear_login_failures(username=username)
+        clear_login_failures(username=username, ip=ip)
         return cleaned
 
 
