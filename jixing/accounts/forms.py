@@ -78,6 +78,29 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label="绑定码",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+        error_messages={"required": "请输入运维人员或其他省平台管理员提供的绑定码。"},
+    )
+
+
+class IssueCodeForm(forms.Form):
+    """Which province admin to issue an enrolment code for (domain/enrolment.py lists who may get one)."""
+
+    user = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "请选择一位未绑定身份验证器的省平台管理员。"}
+    )
+
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+
+
 class StrictPasswordChangeForm(PasswordChangeForm):
     """Django's form (old password, validators on the new one) that also refuses the same password again."""
 

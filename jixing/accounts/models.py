@@ -79,3 +79,26 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets a province admin bind an authenticator (domain/enrolment.py): issued on
+    the command line or by another province admin, shown once to the issuer, kept only as a hash."""
+
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField("绑定码（哈希）", max_length=255)
+    issued_by = models.ForeignKey(
+        User, verbose_name="签发人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "身份验证器绑定码"
+        verbose_name_plural = "身份验证器绑定码"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jixing.accounts.domain.enrolment import issue_enrolment_code
+
 PASSWORD = "pw-for-tests-only"  # tests.factories.make_user's
 
 
@@ -20,12 +22,21 @@ def current_code(device: TOTPDevice) -> str:
     )
 
 
+def give_enrolment_code(client, user) -> None:
+    """What an admin does at the enrolment page: type a one-time code issued for him (as the command line
+    does), which opens the page with the QR code and key."""
+    issued = issue_enrolment_code(user=user)
+    response = client.post(reverse("accounts:2fa_setup"), {"code": issued.code})
+    assert response.status_code == 302, response.content.decode()
+
+
 def verified_login(client, user, password: str = PASSWORD) -> TOTPDevice:
-    """Password, then a real TOTP verification (enrolling a device first if the user has none)."""
+    """Password, then a real TOTP verification (enrolling a device first, with an enrolment code, if the
+    user has none)."""
     password_login(client, user.username, password)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        client.get(reverse("accounts:2fa_setup"))
+        give_enrolment_code(client, user)
         device = TOTPDevice.objects.get(user=user, confirmed=False)
         response = client.post(reverse("accounts:2fa_setup"), {"token": current_code(device), "next": "/"})
     else:

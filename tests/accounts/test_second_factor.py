@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.models import AuditEvent
-from tests.accounts.flows import current_code, password_login, verified_login
+from tests.accounts.flows import current_code, give_enrolment_code, password_login, verified_login
 from tests.factories import make_small_province, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,9 @@ def test_second_factor_new_province_admin_is_sent_to_enrolment(client, admin):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == f"{SETUP}?next=%2F"
+    first = client.get(response["Location"]).content.decode()
+    assert "请先输入<strong>绑定码</strong>" in first and "<svg" not in first
+    give_enrolment_code(client, admin)
     page = client.get(response["Location"]).content.decode()
     device = TOTPDevice.objects.get(user=admin)
     assert device.confirmed is False
@@ -39,7 +42,7 @@ def test_second_factor_new_province_admin_is_sent_to_enrolment(client, admin):
 
 def test_second_factor_enrolment_with_a_valid_code_lets_the_admin_in(client, admin):
     password_login(client, "prov")
-    client.get(SETUP)
+    give_enrolment_code(client, admin)
     device = TOTPDevice.objects.get(user=admin)
     before = client.session.session_key
     response = client.post(SETUP, {"token": current_code(device), "next": "/review/imports/"})
@@ -55,7 +58,7 @@ def test_second_factor_enrolment_with_a_valid_code_lets_the_admin_in(client, adm
 
 def test_second_factor_wrong_code_does_not_enrol(client, admin):
     password_login(client, "prov")
-    client.get(SETUP)
+    give_enrolment_code(client, admin)
     response = client.post(SETUP, {"token": "000000"})
     assert "验证码不正确" in response.content.decode()
     assert TOTPDevice.objects.get(user=admin).confirmed is False
@@ -143,7 +146,7 @@ def test_twofactor_reset_command_removes_the_device(admin, enrolled, capsys):
 
 def test_second_factor_unused_enrolment_keeps_its_key_across_reloads(client, admin):
     password_login(client, "prov")
-    client.get(SETUP)
+    give_enrolment_code(client, admin)
     first = TOTPDevice.objects.get(user=admin).key
     client.get(SETUP)
     assert list(TOTPDevice.objects.filter(user=admin).values_list("key", flat=True)) == [first]

@@ -91,7 +91,7 @@ def test_a_large_snapshot_imports_in_the_background_with_a_moving_bar(
     context.set_default_timeout(20_000)
     page = context.new_page()
     log_in(page, "province")
-    enrol_authenticator(page)
+    enrol_authenticator(page, "province")
     page.get_by_role("link", name="数据导入").click()
     page.get_by_label("积分快照").check()
     page.get_by_label("快照名称").fill("2023年1月3日基准积分")

@@ -1,8 +1,8 @@
 """One nomination from a unit's draft to a commended entry, clicked through in Chromium on a phone.
 
 Each person works in his own browser (context): the unit admin, the reporting unit's reviewer, the
-province admin (password and a real TOTP code from the key shown on the enrolment page), and the public
-(no login). Between the stages the days pass (tests/browser/world.py's clock); nothing else is done
+province admin (password, the one-time enrolment code the operator issued on the command line, then a real
+TOTP code from the key shown on the enrolment page), and the public (no login). Between the stages the days pass (tests/browser/world.py's clock); nothing else is done
 behind the pages. A screenshot per stage goes to test-artifacts/browser/test_walkthrough/.
 """
 
@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from jixing.accounts.domain.enrolment import issue_enrolment_code
+from jixing.accounts.models import User
 from jixing.campaigns.enums import PhaseKey
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
@@ -29,7 +31,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A one-page PDF (no cross-reference table: qpdf rebuilds it, as it does for many real files).
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 SUMMARY = (
     "王晓明同志任教以来坚持每天登录“学习强国”学习平台，带动高一年级组全体教师参与学习，"
     "组织“强国课堂”主题活动12次，撰写学习心得30余篇，在全校发挥了引领示范作用。"
@@ -89,10 +97,14 @@ def log_in(page: Page, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def enrol_authenticator(page: Page) -> None:
-    """First login of a province admin: type the key shown on the page into an 'app' (django-otp's
-    TOTP), then the 6 digits it shows."""
+def enrol_authenticator(page: Page, username: str) -> None:
+    """First login of a province admin: the enrolment code the operator gave him (`jixing
+    issue-enrolment-code`), then the key shown on the page typed into an 'app' (django-otp's TOTP), then
+    the 6 digits it shows."""
     expect(page.get_by_role("heading", name="绑定身份验证器")).to_be_visible()
+    expect(page.locator("code")).to_have_count(0)  # no key before the enrolment code
+    page.get_by_label("绑定码").fill(issue_enrolment_code(user=User.objects.get(username=username)).code)
+    page.get_by_role("button", name="下一步").click()
     key = page.locator("code").inner_text().replace(" ", "")
     secret = b32decode(key + "=" * (-len(key) % 8))
     code = str(TOTP(secret, step=30, t0=0, digits=6).token()).zfill(6)
@@ -186,7 +198,7 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     province = walk.page("province")
     province.set_viewport_size(DESKTOP)
     log_in(province, "province")
-    enrol_authenticator(province)
+    enrol_authenticator(province, "province")
     province.get_by_role("link", name="汇总公示").click()
     expect(province.get_by_role("heading", name="名单核对")).to_be_visible()
     row = province.locator("tr", has_text=nomination.number)

@@ -69,6 +69,7 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "accounts:2fa_setup": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "accounts:2fa_verify": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "accounts:password_change": ("get", {}, (L, OK, OK, OK, OK, OK)),
+    "accounts:enrolment_codes": ("get", {}, (L, 403, 403, 403, 403, OK)),
 }
 
 

@@ -1,8 +1,9 @@
 """The second factor (TOTP, RFC 6238) that province admins need after their password.
 
-Devices are django-otp's TOTPDevice. An admin without a confirmed device enrols at first login: the page
-shows a QR code and the key, and the device is confirmed by the first correct code. django-otp refuses a
-code used before (replay) and slows down repeated wrong codes (1, 2, 4 … seconds).
+Devices are django-otp's TOTPDevice. An admin without a confirmed device enrols at first login, after
+giving a one-time enrolment code (domain/enrolment.py): only then does the page show a QR code and the
+key, and the device is confirmed by the first correct code. django-otp refuses a code used before
+(replay) and slows down repeated wrong codes (1, 2, 4 … seconds).
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def enrolment_device(user) -> TOTPDevice:
-    """The unconfirmed device whose key the setup page shows; the same one on every reload, so the QR code
-    a user scanned stays valid until confirmed."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def open_enrolment(user, device_id: object) -> TOTPDevice | None:
+    """The unconfirmed device an enrolment code opened in this session (its id kept in the session), whose
+    key the setup page shows; the same one on every reload, so a QR code scanned stays valid until
+    confirmed. None when this session has not given a code."""
+    if not isinstance(device_id, int):
+        return None
+    return TOTPDevice.objects.devices_for_user(user, confirmed=False).filter(pk=device_id).first()
 
 
 def manual_key(device: TOTPDevice) -> str:

@@ -15,4 +15,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"账号不存在：{options['username']}")
         count = reset_second_factor(user=user)
-        self.stdout.write(f"已重置 {user.username} 的身份验证器（删除 {count} 个）；下次登录时将重新绑定。")
+        self.stdout.write(
+            f"已重置 {user.username} 的身份验证器（删除 {count} 个）。重新绑定需要绑定码："
+            f"jixing issue-enrolment-code {user.username}"
+        )

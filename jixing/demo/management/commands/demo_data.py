@@ -11,7 +11,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from jixing.accounts.domain.enrolment import issue_enrolment_code
+from jixing.accounts.domain.second_factor import confirmed_device
 from jixing.accounts.enums import UserRole
+from jixing.accounts.models import User
 from jixing.campaigns.domain.definitions import DefinitionError
 from jixing.campaigns.enums import PhaseKey
 from jixing.demo.accounts import DEMO_PASSWORD, DEMO_URL, accounts_table
@@ -121,8 +124,21 @@ class Command(BaseCommand):
             )
         out.write(f"\n打开 {DEMO_URL} ，用下列账号登录（province 也可进入 {DEMO_URL}/admin/）：\n")
         out.write(accounts_table(rows))
-        out.write(
-            "\n省平台管理员须二次验证：province 首次登录时用手机身份验证器（如微信小程序“腾讯身份验证器”、"
-            "Google Authenticator）扫描页面上的二维码并输入 6 位验证码；换手机或重来可运行 "
-            "jixing twofactor-reset province。\n"
+        out.write("\n" + self._second_factor_note(run.loaded.users["province"]) + "\n")
+
+    def _second_factor_note(self, province: User) -> str:
+        """How the demo's province admin binds the authenticator: with a one-time enrolment code issued
+        now and shown only here, as on a real instance (never a documented key: the demo's password is
+        public, and the second factor is what stands between it and the admin)."""
+        if confirmed_device(province) is not None:
+            return (
+                "省平台管理员须二次验证：province 已绑定身份验证器，登录时输入其上的 6 位动态验证码。换手机或重来："
+                "jixing twofactor-reset province，再 jixing issue-enrolment-code province 获取新的绑定码。"
+            )
+        issued = issue_enrolment_code(user=province)
+        until = timezone.localtime(issued.expires_at).strftime("%Y-%m-%d %H:%M")
+        return (
+            f"省平台管理员须二次验证：province 首次登录时先输入绑定码 {issued.code}（一次性，{until} 前有效），"
+            "再用手机身份验证器（如微信小程序“腾讯身份验证器”、Google Authenticator）扫描页面上的二维码并输入 "
+            "6 位验证码。绑定码只在此显示；过期或遗失时运行 jixing issue-enrolment-code province 重新签发。"
         )
