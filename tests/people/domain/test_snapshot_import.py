@@ -166,11 +166,12 @@ def test_the_previous_snapshot_serves_until_the_new_one_is_complete(tree):
     assert Learner.objects.filter(snapshot=new).count() == 5
 
 
-def test_a_failure_while_writing_leaves_no_half_snapshot(tree):
+@pytest.mark.parametrize("phase", [Phase.WRITE, Phase.INDEX])
+def test_a_failure_while_writing_leaves_no_half_snapshot(tree, phase):
     old = _import(_real_rows(3)).snapshot
 
     def fail(step: ImportProgress) -> None:
-        if step.phase == Phase.INDEX:
+        if step.phase == phase:
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):

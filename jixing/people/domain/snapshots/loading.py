@@ -107,8 +107,7 @@ def import_snapshot(
                 raise ImportRefused(errors, warnings)
             total = typed.rows
             progress(ImportProgress(Phase.RANK, 0, total))
-            units = _derive(con)
-            drop_typed(con, typed)  # the full numbers end here
+            rows, units = _derive(con)
             snapshot = Snapshot.objects.create(
                 name=name,
                 taken_at=taken_at,
@@ -117,8 +116,9 @@ def import_snapshot(
                 is_complete=False,
             )
             storage.write_rows(
-                con, snapshot=snapshot, source="final", total=total, workdir=workdir, progress=progress
+                con, snapshot=snapshot, rows=rows, total=total, workdir=workdir, progress=progress
             )
+            drop_typed(con, typed)  # the full numbers end here
             result = _make_current(snapshot, total, units, warnings, con=con, actor=actor)
             progress(ImportProgress(Phase.DONE, total, total))
             return result
@@ -230,17 +230,17 @@ def _mask(value: str, head: int, tail: int) -> str:
     )
 
 
-def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    """Build table `final` (storage.COLUMNS but the snapshot) and return (unit id, learners) per unit.
+def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[int, int]]]:
+    """The snapshot's rows as a query (storage.COLUMNS but the snapshot), and (unit id, learners) per unit.
 
     The unit and both ranks in unit are window functions over the whole file: 1.1 and 2.1 read them for
-    any learner without counting a unit's members at evaluation time.
+    any learner without counting a unit's members at evaluation time. The query is not materialised: the
+    writer streams it, so DuckDB hashes and masks while the database stores what came before.
     """
     ipad, opad = person_key_pads()
     phone, id_number, person_name = "coalesce(t.phone, '')", "coalesce(t.id_number, '')", "t.name"
     rank = "CASE WHEN o.unit_id IS NULL THEN NULL ELSE rank() OVER (PARTITION BY o.unit_id ORDER BY {}) END"
-    con.execute(
-        f"""CREATE TABLE final AS SELECT
+    query = f"""SELECT
               t.account_id, t.name,
               {_mask(phone, 3, 4)} AS phone_masked,
               {_mask(id_number, 4, 4)} AS id_masked,
@@ -253,12 +253,12 @@ def _derive(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
               coalesce(t.is_platform_staff, false) AS is_platform_staff,
               {rank.format("t.total_points DESC, t.annual_points DESC")} AS rank_by_total,
               {rank.format("t.annual_points DESC, t.total_points DESC")} AS rank_by_annual
-            FROM typed AS t JOIN orgs AS o ON o.code = t.org_code""",
-        {"ipad": ipad, "opad": opad},
-    )
-    return con.execute(
-        "SELECT unit_id, count(*) FROM final WHERE unit_id IS NOT NULL GROUP BY unit_id"
+            FROM typed AS t JOIN orgs AS o ON o.code = t.org_code"""
+    units = con.execute(
+        """SELECT o.unit_id, count(*) FROM typed AS t JOIN orgs AS o ON o.code = t.org_code
+           WHERE o.unit_id IS NOT NULL GROUP BY o.unit_id"""
     ).fetchall()
+    return storage.Rows(query, {"ipad": ipad, "opad": opad}), units
 
 
 def _make_current(

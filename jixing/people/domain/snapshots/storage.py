@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from django.db import connection, transaction
@@ -42,6 +44,16 @@ COLUMNS = [
     "rank_by_annual",
 ]
 SQLITE_BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A DuckDB query giving a snapshot's rows (COLUMNS but the snapshot, by column name), its parameters."""
+
+    query: str
+    params: dict[str, Any]
+
+
 COPY_CHUNK = 1 << 20
 REPORT_EVERY = 250_000
 
@@ -58,22 +70,20 @@ def write_rows(
     con: duckdb.DuckDBPyConnection,
     *,
     snapshot: Snapshot,
-    source: str,
+    rows: Rows,
     total: int,
     workdir: Path,
     progress: ProgressCallback,
 ) -> None:
-    """Write DuckDB table `source` (COLUMNS but the snapshot, by their column names) as `snapshot`'s rows."""
+    """Write `rows` (a DuckDB query) as `snapshot`'s rows."""
     if connection.vendor == "postgresql":
-        _write_postgres(
-            con, snapshot=snapshot, source=source, total=total, workdir=workdir, progress=progress
-        )
+        _write_postgres(con, snapshot=snapshot, rows=rows, total=total, workdir=workdir, progress=progress)
     else:
-        _write_sqlite(con, snapshot=snapshot, source=source, total=total, progress=progress)
+        _write_sqlite(con, snapshot=snapshot, rows=rows, total=total, progress=progress)
 
 
 def _write_sqlite(
-    con: duckdb.DuckDBPyConnection, *, snapshot: Snapshot, source: str, total: int, progress: ProgressCallback
+    con: duckdb.DuckDBPyConnection, *, snapshot: Snapshot, rows: Rows, total: int, progress: ProgressCallback
 ) -> None:
     qn = connection.ops.quote_name
     table = qn(Learner._meta.db_table)
@@ -82,16 +92,17 @@ def _write_sqlite(
     names = ", ".join(_columns()[1:])
     # In 学号 order: the unique index on (snapshot, 学号) then grows at its end instead of everywhere.
     result = con.execute(
-        f"SELECT $snapshot, {names} FROM {source} ORDER BY account_id", {"snapshot": snapshot.pk}
+        f"SELECT $snapshot, {names} FROM ({rows.query}) ORDER BY account_id",
+        {**rows.params, "snapshot": snapshot.pk},
     )
     done = 0
     progress(ImportProgress(Phase.WRITE, 0, total))
     insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    while rows := result.fetchmany(SQLITE_BATCH):
+    while batch := result.fetchmany(SQLITE_BATCH):
         with transaction.atomic():
             # The driver's own executemany: Django's cursor wrapper would rewrite every row's parameters.
-            connection.connection.executemany(insert, rows)
-        done += len(rows)
+            connection.connection.executemany(insert, batch)
+        done += len(batch)
         progress(ImportProgress(Phase.WRITE, done, total))
     progress(ImportProgress(Phase.INDEX, total, total))
     with connection.cursor() as cursor:
@@ -102,54 +113,57 @@ def _write_postgres(
     con: duckdb.DuckDBPyConnection,
     *,
     snapshot: Snapshot,
-    source: str,
+    rows: Rows,
     total: int,
     workdir: Path,
     progress: ProgressCallback,
 ) -> None:
     part = partition_name(snapshot)
-    columns = ", ".join(["id", *_columns()])
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {part}")
-        cursor.execute(f"CREATE TABLE {part} (LIKE people_learner INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-        # Reserve `total` ids from the table's own sequence; rows keep them when the partition is attached.
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('people_learner', 'id'),"
-            " nextval(pg_get_serial_sequence('people_learner', 'id')) + %s)",
-            [total],
-        )
-        first_id = cursor.fetchone()[0] - total
-    names = ", ".join(_columns()[1:])
     pipe = workdir / "rows.csv"
     os.mkfifo(pipe, 0o600)
     failure: list[BaseException] = []
 
     def export() -> None:
-        # DuckDB writes the CSV into a pipe while this thread's partner feeds it to COPY: both run at once.
+        # DuckDB computes the rows (hash, masks, ranks) and writes them as CSV into a pipe while the
+        # importing thread feeds the pipe to COPY: DuckDB and the server work at the same time.
         try:
             con.execute(
-                f"COPY (SELECT $first + rowid, $snapshot, {names} FROM {source}) TO '{pipe}'"
+                f"COPY (SELECT $snapshot, {', '.join(_columns()[1:])} FROM ({rows.query})) TO '{pipe}'"
                 " (FORMAT csv, HEADER false)",
-                {"first": first_id, "snapshot": snapshot.pk},
+                {**rows.params, "snapshot": snapshot.pk},
             )
         except BaseException as exc:  # re-raised in the importing thread
             failure.append(exc)
-            with open(pipe, "wb"):
-                pass  # unblock the reader if DuckDB failed before opening the pipe
 
     writer = threading.Thread(target=export, name="snapshot-export", daemon=True)
     writer.start()
-    progress(ImportProgress(Phase.WRITE, 0, total))
-    done = reported = 0
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {part} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            with open(pipe, "rb") as stream:
-                while chunk := stream.read(COPY_CHUNK):
-                    copy.write(chunk)
-                    done += chunk.count(b"\n")
-                    if done - reported >= REPORT_EVERY:
-                        reported = done
-                        progress(ImportProgress(Phase.WRITE, min(done, total), total))
+    try:
+        # One transaction from CREATE to COPY: COPY ... FREEZE writes the rows already frozen, so the
+        # table is never rewritten to set hint bits or by an anti-wraparound vacuum.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {part}")
+            cursor.execute(
+                f"CREATE TABLE {part} (LIKE people_learner INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+            )
+            # The rows take `total` ids reserved from people_learner's own sequence, numbered by the
+            # server as they arrive; the partition keeps them when attached.
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('people_learner', 'id'),"
+                " nextval(pg_get_serial_sequence('people_learner', 'id')) + %s)",
+                [total],
+            )
+            first_id = cursor.fetchone()[0] - total
+            cursor.execute(
+                f"ALTER TABLE {part} ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY"
+                f" (START WITH {int(first_id)} CACHE 10000)"
+            )
+            _copy(cursor, part, pipe, total, progress)
+    except BaseException:
+        # COPY failed (or was stopped): stop DuckDB too, which may wait to open the pipe or write into it.
+        con.interrupt()
+        _unblock(pipe)
+        writer.join()
+        raise
     writer.join()
     if failure:
         raise failure[0]
@@ -159,6 +173,7 @@ def _write_postgres(
         # The server's memory, not the importer's: sorting 8 million keys in memory builds each index
         # in one pass, and PostgreSQL builds it with parallel workers.
         cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute(f"ALTER TABLE {part} ALTER COLUMN id DROP IDENTITY")
         cursor.execute(f"ALTER TABLE {part} ADD PRIMARY KEY (id, snapshot_id)")
         cursor.execute(f"ALTER TABLE {part} ADD UNIQUE (snapshot_id, account_id)")
         cursor.execute(f"CREATE INDEX ON {part} (snapshot_id, org_id)")
@@ -168,6 +183,35 @@ def _write_postgres(
             f"ALTER TABLE people_learner ATTACH PARTITION {part} FOR VALUES IN ({int(snapshot.pk)})"
         )
         cursor.execute("RESET maintenance_work_mem")
+
+
+def _copy(cursor, part: str, pipe: Path, total: int, progress: ProgressCallback) -> None:
+    columns = ", ".join(_columns())
+    done = reported = 0
+    with cursor.copy(f"COPY {part} ({columns}) FROM STDIN WITH (FORMAT csv, FREEZE)") as copy:
+        with open(pipe, "rb") as stream:
+            progress(ImportProgress(Phase.WRITE, 0, total))
+            while chunk := stream.read(COPY_CHUNK):
+                copy.write(chunk)
+                done += chunk.count(b"\n")
+                if done - reported >= REPORT_EVERY:
+                    reported = done
+                    progress(ImportProgress(Phase.WRITE, min(done, total), total))
+
+
+def _unblock(pipe: Path) -> None:
+    """Let a DuckDB export that waits to open the pipe, or writes into it, see its reader gone."""
+    try:
+        fd = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        while os.read(fd, COPY_CHUNK):
+            pass
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def discard(snapshot: Snapshot) -> None:
