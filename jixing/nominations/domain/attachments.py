@@ -4,15 +4,16 @@ Accepted types, decided by the first bytes of the file and never by its name or 
 JPEG, PNG and WebP images; PDF; MP4 and QuickTime (.mov, what iPhones record) video. HEIC is not
 accepted: Pillow cannot read it without an extra library, and iOS converts HEIC photos to JPEG when a
 page asks for `image/*`. Images are decoded and re-encoded with Pillow (JPEG and WebP → JPEG, PNG → PNG),
-which drops EXIF (GPS, camera, time) and every other metadata block; the picture is turned upright first.
-PDFs and videos are stored as sent (no re-encoding tool on the server): their metadata stays.
-Size limits per type are settings (JIXING_UPLOAD_*_MAX_MB).
+which drops EXIF (GPS, camera, time) and every other metadata block; the picture is turned upright first,
+kept at most 4096 pixels on its longest side, within a memory budget (images.py). PDFs are written again
+without active content — JavaScript, actions, embedded files (pdfs.py). Videos are stored as sent (no
+re-encoding tool on the server): their metadata stays. Size limits per type are settings
+(JIXING_UPLOAD_*_MAX_MB).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import secrets
 import unicodedata
@@ -23,12 +24,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
+from jixing.nominations.domain.images import ImageRefused, reencode
+from jixing.nominations.domain.pdfs import PdfRefused, sanitised_pdf
 from jixing.nominations.enums import EvidenceKind
 from jixing.nominations.models import Attachment, Nomination
 
@@ -148,36 +150,15 @@ def clean_name(name: str) -> str:
 
 
 def reencode_image(data: bytes, sniffed: Sniffed) -> tuple[bytes, Sniffed]:
-    """Decode and encode the picture again without any metadata; raises UploadRefused on a bad image."""
+    """Decode and encode the picture again without any metadata, within the memory budget of images.py;
+    raises UploadRefused on a bad or too large image."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
-                raise UploadRefused(f"图片尺寸过大（{width}×{height} 像素）")
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise UploadRefused("图片已损坏或无法读取") from exc
-    out = io.BytesIO()
-    if sniffed.content_type == "image/png":
-        # Only the pixels (and palette transparency) go into the new file: no eXIf, tEXt or iTXt chunks.
-        clean = upright.copy()
-        transparency = upright.info.get("transparency")
-        clean.info = {}
-        options = {"transparency": transparency} if transparency is not None else {}
-        clean.save(out, format="PNG", optimize=True, **options)
-        return out.getvalue(), sniffed
-    if upright.mode in ("RGBA", "LA", "P"):
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        upright = flat
-    elif upright.mode not in ("RGB", "L", "CMYK"):
-        upright = upright.convert("RGB")
-    clean = upright.copy()
-    clean.info = {}
-    clean.save(out, format="JPEG", quality=90, optimize=True, exif=b"")
-    return out.getvalue(), Sniffed(IMAGE, "image/jpeg", "jpg")
+        content, content_type = reencode(data, sniffed.content_type)
+    except ImageRefused as exc:
+        raise UploadRefused(str(exc)) from exc
+    if content_type == sniffed.content_type:
+        return content, sniffed
+    return content, Sniffed(IMAGE, "image/jpeg", "jpg")
 
 
 def check_upload(upload: UploadedFile, *, classes: tuple[str, ...], what: str, name: str) -> Sniffed:
@@ -212,12 +193,15 @@ def _check(nomination: Nomination, kind: str, upload: UploadedFile, name: str) -
 
 
 def stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[File, Sniffed, int, str]:
-    """What to store for a checked upload: pictures re-encoded without metadata, other files as sent;
-    with the stored type, size and sha256."""
-    if sniffed.file_class == IMAGE:
+    """What to store for a checked upload: pictures re-encoded without metadata, PDFs without active
+    content, videos as sent; with the stored type, size and sha256."""
+    if sniffed.file_class in (IMAGE, PDF):
         try:
-            data, sniffed = reencode_image(upload.read(), sniffed)
-        except UploadRefused as exc:
+            if sniffed.file_class == IMAGE:
+                data, sniffed = reencode_image(upload.read(), sniffed)
+            else:
+                data = sanitised_pdf(upload.read())
+        except (UploadRefused, PdfRefused) as exc:
             raise UploadRefused(f"“{name}”未上传：{exc}") from exc
         return ContentFile(data), sniffed, len(data), hashlib.sha256(data).hexdigest()
     digest = hashlib.sha256()
