@@ -1,17 +1,21 @@
 from django.contrib import admin
 
+from jixing.admin_site import ReadOnlyAdmin, ReadOnlyInline
 from jixing.nominations.models import Attachment, Nomination
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    extra = 0
+    # The stored file is sent only by the access-checked, audited download (portal), never by the admin.
+    exclude = ["file"]
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ReadOnlyAdmin):
+    """Read only: a nomination changes through the workflow alone (transitions.transition, the form's
+    save_draft/submit), which checks the state table, the phase and the quota and writes the audit event."""
+
     list_display = ["number", "category", "nominee_name", "recommending_org", "state"]
     list_filter = ["campaign", "category", "state"]
     search_fields = ["number", "nominee_name", "nominee_account"]
-    raw_id_fields = ["nominee_org", "recommending_org", "reporting_unit", "created_by"]
     inlines = [AttachmentInline]
