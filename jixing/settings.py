@@ -1,7 +1,9 @@
 """One env-driven settings module.
 
-Defaults give an embedded instance (SQLite in WAL mode, files under ./var) that needs nothing installed.
-Production sets DATABASE_URL (PostgreSQL), JIXING_SECRET_KEY, JIXING_ALLOWED_HOSTS, JIXING_DEBUG=0.
+Defaults give an embedded instance (SQLite in WAL mode, files under ./var) that needs nothing installed,
+with DEBUG off: the demo shows what a province gets. Production declares itself with JIXING_ENV=production
+and must then set DATABASE_URL (PostgreSQL), JIXING_SECRET_KEY, JIXING_ALLOWED_HOSTS and the personal-data
+keys; JIXING_DEBUG=1 turns Django's debug pages on for development only.
 Every helper below fails loudly on a value it cannot read, so a typo never silently becomes a default.
 """
 
@@ -53,34 +55,51 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DATA_DIR = Path(env_str("JIXING_DATA_DIR", str(REPO_DIR / "var")))
 
-DEBUG = env_bool("JIXING_DEBUG", True)
+# Two modes. `production` (a real deployment, declared): every key must be set and strong, HTTPS only, the
+# hosts named. `development` (the default: `make demo`, a laptop): keys derived from a fixed development
+# key with a warning on every command (people.W001), plain HTTP on the loopback. DEBUG is off in both
+# unless JIXING_DEBUG=1 — a 404 lists no URL patterns and a 500 shows no traceback — and production
+# refuses it outright.
+ENVIRONMENTS = ("development", "production")
+ENVIRONMENT = env_str("JIXING_ENV", "development") or "development"
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"JIXING_ENV must be one of {', '.join(ENVIRONMENTS)}, got {ENVIRONMENT!r}")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env_bool("JIXING_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("JIXING_DEBUG=1 is for development only, never with JIXING_ENV=production")
 SECRET_KEY = env_str("JIXING_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("JIXING_SECRET_KEY must be set when JIXING_DEBUG=0")
+    if PRODUCTION:
+        raise ImproperlyConfigured("JIXING_SECRET_KEY must be set when JIXING_ENV=production")
     SECRET_KEY = "jixing-insecure-development-key-do-not-use-in-production"
-elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     # Sessions, password-reset links and CSRF tokens are signed with it: a short key is guessable.
     raise ImproperlyConfigured(
         "JIXING_SECRET_KEY must be at least 50 random characters, e.g. "
         "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
-ALLOWED_HOSTS = env_list("JIXING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+# Development answers on the loopback (runserver, the test client); production names its own hosts.
+ALLOWED_HOSTS = env_list(
+    "JIXING_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("JIXING_ALLOWED_HOSTS must be set when JIXING_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("JIXING_CSRF_TRUSTED_ORIGINS", [])
 
 # Personal data (jixing/people/crypto.py; README, 个人信息保护). ID and phone numbers kept in full are
 # encrypted with JIXING_ENCRYPTION_KEYS, comma-separated Fernet keys: the first encrypts, all decrypt, so a
 # new key can be put first and `jixing rotate-keys` run before the old one is dropped. JIXING_BLIND_INDEX_KEY
 # keys the hashes that recognise one person across accounts (G.2, G.3) — a separate secret, so that neither
-# key opens what the other protects. Production refuses to start without both; a DEBUG instance derives
-# them from SECRET_KEY and every command warns about it (people.W001).
+# key opens what the other protects. Production refuses to start without both; a development instance
+# derives them from SECRET_KEY and every command warns about it (people.W001).
 ENCRYPTION_KEYS = env_list("JIXING_ENCRYPTION_KEYS", [])
 BLIND_INDEX_KEY = env_str("JIXING_BLIND_INDEX_KEY", "")
 PERSONAL_DATA_KEYS_DERIVED = not (ENCRYPTION_KEYS and BLIND_INDEX_KEY)
-if not DEBUG:
+if PRODUCTION:
     if PERSONAL_DATA_KEYS_DERIVED:
         raise ImproperlyConfigured(
-            "JIXING_ENCRYPTION_KEYS and JIXING_BLIND_INDEX_KEY must be set when JIXING_DEBUG=0 "
+            "JIXING_ENCRYPTION_KEYS and JIXING_BLIND_INDEX_KEY must be set when JIXING_ENV=production "
             "(README: 个人信息保护)"
         )
     if len(BLIND_INDEX_KEY) < 32 or BLIND_INDEX_KEY in (SECRET_KEY, *ENCRYPTION_KEYS):
@@ -124,7 +143,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from this process, DEBUG or not (runserver serves them only under DEBUG).
+    "jixing.staticfiles.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (sessions do not, CSRF does): an oversized one is refused unread.
+    "jixing.security.limits.RequestBodyLimitMiddleware",
+    "jixing.security.limits.RequestTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +248,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves the apps' static folders as they are, so `make demo` needs no collectstatic; a
+# deployment may still collect into STATIC_ROOT and let the reverse proxy serve it.
+WHITENOISE_USE_FINDERS = True
 # Uploaded evidence lives here, outside every served folder: there is no MEDIA_URL route, and files are
 # sent only by the attachment view after an access check (nominations/domain/attachments.py).
 MEDIA_ROOT = Path(env_str("JIXING_MEDIA_ROOT", str(DATA_DIR / "files")))
@@ -239,6 +266,18 @@ UPLOAD_MAX_BYTES = {
 # Pictures beyond this many pixels are refused before decoding (decompression bombs); 48 MP phones pass.
 UPLOAD_MAX_IMAGE_PIXELS = env_int("JIXING_UPLOAD_IMAGE_MAX_PIXELS", 60_000_000)
 UPLOAD_MAX_FILES_PER_NOMINATION = env_int("JIXING_UPLOAD_MAX_FILES", 30)
+# Request bodies, per route (jixing/security/limits.py): refused with 413 from their Content-Length before
+# anything reads or spools them. Every route, the anonymous objection form included, takes
+# REQUEST_MAX_BYTES; the three upload routes take their largest accepted file plus room for the form
+# around it. The reverse proxy allows the same per path (README, 生产环境配置).
+IMPORT_MAX_BYTES = env_int("JIXING_IMPORT_MAX_MB", 600) * _MB
+REQUEST_MAX_BYTES = env_int("JIXING_REQUEST_MAX_KB", 1024) * 1024
+_FORM_ROOM = _MB
+REQUEST_MAX_BYTES_BY_ROUTE = {
+    "portal:attachment_upload": max(UPLOAD_MAX_BYTES.values()) + _FORM_ROOM,
+    "review:list_scan_upload": max(UPLOAD_MAX_BYTES["image"], UPLOAD_MAX_BYTES["pdf"]) + _FORM_ROOM,
+    "review:imports": IMPORT_MAX_BYTES + _FORM_ROOM,
+}
 
 # Sessions end after 30 idle minutes and 12 hours at most (jixing/accounts/domain/sessions.py); the
 # cookie also ends with the browser, for shared office computers.
@@ -253,7 +292,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("JIXING_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -6,6 +6,11 @@ from django import forms
 
 from jixing.imports.enums import ImportKind
 from jixing.nominations.domain.list_rules import Pick
+from jixing.nominations.domain.text_limits import REASON_MAX, hint
+from jixing.security.params import parse_ids, parse_int
+
+# The order typed beside a pick only sorts the list; no list is longer.
+MAX_ORDER = 9999
 
 
 class ImportForm(forms.Form):
@@ -15,7 +20,7 @@ class ImportForm(forms.Form):
         label="文件（CSV 或 XLSX）", widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
     )
     name = forms.CharField(
-        label="快照名称", max_length=200, required=False, help_text="仅积分快照；默认用文件名"
+        label="快照名称", max_length=200, required=False, help_text="仅积分快照；默认用文件名；最多 200 字"
     )
     taken_at = forms.DateTimeField(
         label="截取时间",
@@ -32,11 +37,21 @@ class ImportForm(forms.Form):
 class ReasonForm(forms.Form):
     """A reason the record keeps: returning, rejecting, reopening."""
 
-    reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="理由",
+        max_length=REASON_MAX,
+        help_text=hint(REASON_MAX),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"理由最多 {REASON_MAX} 字，请精简"},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def problem(self, missing: str) -> str:
+        """What to tell when the form is invalid: the cap when the reason is too long, else `missing`."""
+        return self.errors["reason"][0] if self.has_error("reason", "max_length") else missing
 
 
 class ScanForm(forms.Form):
@@ -62,7 +77,7 @@ class PickValues:
 def picks_from_post(data, *, ids: list[int]) -> tuple[list[Pick], dict[int, PickValues]]:
     """The picks of the screening form in the order typed (`order-<id>`; empty after the numbered ones,
     ties and empties in the default order, which `ids` follows), and every row's values as typed."""
-    chosen = {int(v) for v in data.getlist("pick") if v.isdigit()}
+    chosen = set(parse_ids(data.getlist("pick")))
     values = {
         pk: PickValues(
             picked=pk in chosen,
@@ -74,8 +89,9 @@ def picks_from_post(data, *, ids: list[int]) -> tuple[list[Pick], dict[int, Pick
 
     def place(item: tuple[int, int]) -> tuple[bool, int, int]:
         index, pk = item
-        order = values[pk].order
-        return (not order.isdigit(), int(order) if order.isdigit() else 0, index)
+        # A number out of bounds or in other digits ('²', '٣') counts as empty: placed after the numbered.
+        order = parse_int(values[pk].order, high=MAX_ORDER)
+        return (order is None, order or 0, index)
 
     ordered = sorted(((i, pk) for i, pk in enumerate(ids) if pk in chosen), key=place)
     return [Pick(pk, values[pk].reason) for _, pk in ordered], values

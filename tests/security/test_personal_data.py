@@ -101,7 +101,7 @@ def _start(tmp_path, **env: str) -> subprocess.CompletedProcess:
     production = {
         "DJANGO_SETTINGS_MODULE": "jixing.settings",
         "JIXING_DATA_DIR": str(tmp_path),
-        "JIXING_DEBUG": "0",
+        "JIXING_ENV": "production",
         "JIXING_SECRET_KEY": secrets.token_urlsafe(50),
         "JIXING_ALLOWED_HOSTS": "jixing.example.gov.cn",
         "JIXING_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
@@ -128,8 +128,22 @@ def test_production_refuses_to_start_without_a_personal_data_key(tmp_path, missi
     result = _start(tmp_path, **{missing: None})
     assert result.returncode == 1
     assert (
-        "JIXING_ENCRYPTION_KEYS and JIXING_BLIND_INDEX_KEY must be set when JIXING_DEBUG=0" in result.stderr
+        "JIXING_ENCRYPTION_KEYS and JIXING_BLIND_INDEX_KEY must be set when JIXING_ENV=production"
+        in result.stderr
     )
+
+
+def test_development_starts_without_keys_and_warns_on_every_command(tmp_path):
+    # Nothing declared (make demo): keys derived from the development key, DEBUG off, people.W001 loud.
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("JIXING_") and k != "DATABASE_URL"},
+             "DJANGO_SETTINGS_MODULE": "jixing.settings", "JIXING_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "people.W001" in result.stderr
+    assert "个人信息加密密钥和盲索引密钥由 SECRET_KEY 派生，仅供开发使用" in result.stderr
 
 
 def test_production_refuses_a_blind_index_key_equal_to_an_encryption_key(tmp_path):

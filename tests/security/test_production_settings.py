@@ -11,7 +11,7 @@ def _run(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
     production = {
         "DJANGO_SETTINGS_MODULE": "jixing.settings",
         "JIXING_DATA_DIR": str(tmp_path),
-        "JIXING_DEBUG": "0",
+        "JIXING_ENV": "production",
         "JIXING_SECRET_KEY": secrets.token_urlsafe(50),
         "JIXING_ALLOWED_HOSTS": "jixing.example.gov.cn",
         "JIXING_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),

@@ -12,6 +12,7 @@ from jixing.campaigns.domain.queries import current_campaign
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import learners_visible_to, roles_visible_to
+from jixing.security.params import search_text
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,7 @@ def _page(request: HttpRequest, rows):
 
 def _list(request: HttpRequest, template: str, rows, **context) -> HttpResponse:
     """Render a list page, or only its table when HTMX asks (search as one types)."""
-    context.update(page=_page(request, rows), q=request.GET.get("q", ""))
+    context.update(page=_page(request, rows), q=search_text(request.GET.get("q")))
     if request.htmx:
         template = template.replace(".html", "_rows.html")
     return render(request, template, context)
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def org_list(request: HttpRequest) -> HttpResponse:
     rows = orgs_visible_to(request.user).select_related("parent")
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(code__startswith=q))
     return _list(request, "portal/org_list.html", rows)
@@ -61,7 +62,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def learner_list(request: HttpRequest) -> HttpResponse:
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(account_id=q))
     return _list(request, "portal/learner_list.html", rows)
@@ -70,7 +71,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
     rows = roles_visible_to(request.user).select_related("org").order_by("org__path", "kind", "account_id")
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         rows = rows.filter(Q(account_id=q) | Q(org__name__contains=q))
     return _list(request, "portal/role_list.html", rows)
@@ -82,7 +83,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
     rows = nominations_visible_to(request.user, campaign=campaign).select_related(
         "category", "recommending_org", "reporting_unit", "nominee_org"
     )
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         rows = rows.filter(Q(nominee_name__contains=q) | Q(number=q) | Q(recommending_org__name__contains=q))
     state = request.GET.get("state", "")

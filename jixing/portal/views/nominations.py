@@ -40,10 +40,12 @@ from jixing.nominations.domain.history import event_label, last_return, nominati
 from jixing.nominations.domain.nominee import nominee_learner
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.starting import StartRefused, start_nomination
+from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import learners_visible_to
+from jixing.security.params import parse_id, search_text
 
 PICK_PAGE_SIZE = 20
 
@@ -79,8 +81,8 @@ def nomination_start(request: HttpRequest) -> HttpResponse:
         learner_id = request.POST.get("learner", "")
         if request.user.is_learner:
             learner = learners_visible_to(request.user).first()
-        elif learner_id.isdigit():
-            learner = get_object_or_404(learners_visible_to(request.user), pk=int(learner_id))
+        elif (learner_pk := parse_id(learner_id)) is not None:
+            learner = get_object_or_404(learners_visible_to(request.user), pk=learner_pk)
     try:
         nomination = start_nomination(
             category=category, actor=request.user, learner=learner, ip=client_ip(request)
@@ -101,7 +103,7 @@ def nomination_pick(request: HttpRequest, number: int) -> HttpResponse:
     if category is None or not category.is_person or request.user.is_learner:
         raise PermissionDenied("您不能为他人发起该项目的申报")
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(account_id=q))
     context = {"category": category, "learners": rows[:PICK_PAGE_SIZE], "q": q, "page_size": PICK_PAGE_SIZE}
@@ -213,14 +215,12 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     if action in LIST_ACTIONS:
         messages.error(request, "报送、公示和审批针对整个名单进行，请在“审核报送”或“汇总公示”页面操作")
         return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
+    reason = request.POST.get("reason", "")
+    if problem := length_problem(reason, what="理由", cap=REASON_MAX):
+        messages.error(request, problem)
+        return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     try:
-        transition(
-            nomination,
-            action,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            ip=client_ip(request),
-        )
+        transition(nomination, action, actor=request.user, reason=reason, ip=client_ip(request))
     except TransitionRefused as exc:
         messages.error(request, str(exc))
     else:

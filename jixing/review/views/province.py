@@ -40,6 +40,7 @@ from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
+from jixing.security.params import parse_id, parse_ids, parse_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_FILTERS = ("category", "unit", "state")
@@ -54,20 +55,16 @@ def _campaign(request: HttpRequest) -> Campaign:
     return campaign
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 def lists(request: HttpRequest) -> HttpResponse:
     """名单核对: each reporting unit's list in one category, quotas, G.9 side by side, G.3 conflicts."""
     campaign = _campaign(request)
     categories = list(campaign.categories.all())
-    number = _int(request.GET.get("category"))
+    number = parse_int(request.GET.get("category"), low=1, high=999)
     category = next((c for c in categories if c.number == number), categories[0])
     state = request.GET.get("state", "")
     state = state if state in queries.LISTED_STATES else ""
-    unit_id = _int(request.GET.get("unit"))
+    unit_id = parse_id(request.GET.get("unit"))
     ensure_fresh(campaign)
     counts = queries.listed_counts(request.user, campaign=campaign)
     context = {
@@ -91,7 +88,7 @@ def select(request: HttpRequest) -> HttpResponse:
     """拟入选 / 不入选, for one nomination (`only` = "action:id") or every ticked one (`ids`)."""
     campaign = _campaign(request)
     action, _, one = request.POST.get("only", "").partition(":")
-    ids = [int(one)] if one.isdigit() else [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [pk] if (pk := parse_id(one)) is not None else parse_ids(request.POST.getlist("ids"))
     action = action or request.POST.get("action", "")
     if request.POST.get("next") == "publication":
         back = reverse("review:province_publication")
@@ -189,7 +186,7 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(queries.objections_visible_to(request.user, campaign=campaign), pk=pk)
     form = ObjectionOutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择处理结果并填写核查情况")
+        messages.error(request, form.problem("请选择处理结果并填写核查情况"))
     else:
         try:
             handle_objection(

@@ -50,6 +50,7 @@ from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.review.forms import ReasonForm, ScanForm, picks_from_post
 from jixing.security.downloads import protected_download
+from jixing.security.params import parse_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCREEN_OUT_ACTIONS = {"return": Action.RETURN, "reject": Action.REJECT}
@@ -129,7 +130,7 @@ def save_picks(request: HttpRequest, number: int) -> HttpResponse:
     campaign = _campaign()
     category = get_object_or_404(campaign.categories, number=number)
     ensure_fresh(campaign)
-    ids = [int(v) for v in request.POST.getlist("row") if v.isdigit()]
+    ids = parse_ids(request.POST.getlist("row"))
     picks, values = picks_from_post(request.POST, ids=ids)
     try:
         set_picks(
@@ -155,7 +156,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     nomination = get_object_or_404(rows.select_related("category", "campaign", "reporting_unit"), pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"“{SCREEN_OUT_ACTIONS[action].label}”须填写理由")
+        messages.error(request, form.problem(f"“{SCREEN_OUT_ACTIONS[action].label}”须填写理由"))
     else:
         try:
             screen_out(
@@ -288,7 +289,7 @@ def reopen(request: HttpRequest, org_pk: int) -> HttpResponse:
     rl = get_object_or_404(RecommendationList, campaign=_campaign(), reporting_unit=unit)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "重新开放推荐总表须填写理由")
+        messages.error(request, form.problem("重新开放推荐总表须填写理由"))
         return redirect("review:list", org_pk=unit.pk)
     try:
         reopen_list(
