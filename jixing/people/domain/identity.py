@@ -7,7 +7,6 @@ import hmac
 
 from django.conf import settings
 
-
 # Hex characters kept of the HMAC-SHA256: 128 bits tell any province's people apart (a collision among 10^8
 # people has odds below 10^-20) at half the bytes a snapshot of millions of rows writes and indexes.
 PERSON_KEY_LENGTH = 32
