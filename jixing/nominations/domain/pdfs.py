@@ -15,9 +15,14 @@ cannot be opened (damaged, or locked with a password) is refused.
 from __future__ import annotations
 
 import io
+import logging
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, Stream
+# pikepdf announces its logging bridge at INFO when imported: not news for the server's log (nor for
+# `jixing check`, whose output must stay clean). qpdf's own warnings (a damaged file rebuilt) still pass.
+logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
+
+import pikepdf  # noqa: E402 — after quietening its logger
+from pikepdf import Array, Dictionary, Name, Stream  # noqa: E402
 
 # Keys whose value is active content wherever they appear.
 ACTIVE_KEYS = (
