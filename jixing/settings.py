@@ -370,3 +370,7 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Responses to signed-in users (and to any POST) carry Cache-Control: no-store, private
+# (jixing/security/middleware.py NoStoreMiddleware); last, so it sees the user and every view's response.
+MIDDLEWARE += ["jixing.security.middleware.NoStoreMiddleware"]

@@ -1,4 +1,4 @@
-"""Every refused request (403) becomes an audit event."""
+"""Every refused request (403) becomes an audit event; responses to signed-in users are never stored."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from jixing.audit.domain.events import record_event
 from jixing.security.net import client_ip
@@ -42,3 +43,24 @@ class AccessDeniedAuditMiddleware:
                 after={"path": request.path, "method": request.method, "incident": incident},
                 ip=client_ip(request),
             )
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every response to a signed-in user, and on every answer
+    to a POST (the public objection form echoes what was typed).
+
+    Nearly every signed-in page shows personal data — nominations, learner lists, phone numbers of
+    objections, import results, evidence downloads — so marking them all is safer than a decorator
+    each view must remember: a browser's cache, its back button after logout or a shared proxy never
+    keeps them. Static files (served before this runs) and anonymous public pages stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) or request.method not in ("GET", "HEAD", "OPTIONS"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
