@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from jixing.nominations.domain.forms_spec import FIELD_LABELS, FormSpec
+from jixing.nominations.domain.text_limits import STATEMENT_MAX
 
 # A draft may hold more than the limit while one edits; beyond this, text is refused even in a draft.
 DRAFT_TEXT_CAP = 20000
@@ -34,13 +35,13 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
-def _text_field(label: str, *, rows: int = 4) -> forms.CharField:
+def _text_field(label: str, *, rows: int = 4, cap: int = DRAFT_TEXT_CAP) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        max_length=DRAFT_TEXT_CAP,
+        max_length=cap,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"{label}过长，请精简"},
+        error_messages={"max_length": f"{label}最多 {cap} 字，请精简"},
     )
 
 
@@ -76,8 +77,7 @@ class NominationForm(forms.Form):
                 self.fields[name] = _text_field(label, rows=8)
                 self.fields[name].widget.attrs["data-limit"] = str(spec.summary_limit)
             elif name == "warn_reason":
-                self.fields[name] = _text_field(label, rows=3)
-                self.fields[name].max_length = 2000
+                self.fields[name] = _text_field(label, rows=3, cap=STATEMENT_MAX)
             else:
                 self.fields[name] = _number_field(label)
             self.fields[name].required_on_submit = spec.is_required(name)

@@ -6,6 +6,7 @@ from django import forms
 
 from jixing.imports.enums import ImportKind
 from jixing.nominations.domain.list_rules import Pick
+from jixing.nominations.domain.text_limits import REASON_MAX, hint
 from jixing.security.params import parse_ids, parse_int
 
 # The order typed beside a pick only sorts the list; no list is longer.
@@ -19,7 +20,11 @@ class ImportForm(forms.Form):
         label="文件（CSV 或 XLSX）", widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
     )
     name = forms.CharField(
-        label="快照名称", max_length=200, required=False, help_text="仅积分快照；默认用文件名"
+        label="快照名称",
+        max_length=200,
+        required=False,
+        help_text="仅积分快照；默认用文件名；最多 200 字",
+        error_messages={"max_length": "快照名称最多 200 字，请精简"},
     )
     taken_at = forms.DateTimeField(
         label="截取时间",
@@ -36,11 +41,21 @@ class ImportForm(forms.Form):
 class ReasonForm(forms.Form):
     """A reason the record keeps: returning, rejecting, reopening."""
 
-    reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="理由",
+        max_length=REASON_MAX,
+        help_text=hint(REASON_MAX),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"理由最多 {REASON_MAX} 字，请精简"},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def problem(self, missing: str) -> str:
+        """What to tell when the form is invalid: the cap when the reason is too long, else `missing`."""
+        return self.errors["reason"][0] if self.has_error("reason", "max_length") else missing
 
 
 class ScanForm(forms.Form):

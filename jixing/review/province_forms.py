@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from jixing.announcements.enums import ObjectionOutcome
+from jixing.nominations.domain.text_limits import REASON_MAX, STATEMENT_MAX, hint
 
 
 class _Form(forms.Form):
@@ -28,17 +29,40 @@ class ObjectionOutcomeForm(_Form):
         choices=[(o.value, o.label) for o in (ObjectionOutcome.DISMISSED, ObjectionOutcome.UPHELD)],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    note = forms.CharField(
+        label="核查情况",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=STATEMENT_MAX,
+        help_text=hint(STATEMENT_MAX),
+        error_messages={"max_length": f"核查情况最多 {STATEMENT_MAX} 字，请精简"},
+    )
+
+    def problem(self, missing: str) -> str:
+        """What to tell when the form is invalid: the cap when the note is too long, else `missing`."""
+        return self.errors["note"][0] if self.has_error("note", "max_length") else missing
 
 
 class ApprovalForm(_Form):
-    document_ref = forms.CharField(label="批复文号", max_length=100)
+    document_ref = forms.CharField(label="批复文号", max_length=100, help_text=hint(100))
     approved_on = forms.DateField(label="批复日期", widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="备注",
+        required=False,
+        max_length=REASON_MAX,
+        help_text=hint(REASON_MAX),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"备注最多 {REASON_MAX} 字，请精简"},
+    )
 
 
 class PhaseExtendForm(_Form):
     ends_at = forms.DateTimeField(
         label="新的截止时间（北京时间）", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+    reason = forms.CharField(
+        label="延长理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX,
+        help_text=hint(REASON_MAX),
+        error_messages={"max_length": f"最多 {REASON_MAX} 字，请精简"},
+    )

@@ -8,6 +8,7 @@ from django.db import transaction
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.states import Party
+from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import acts_as
 from jixing.nominations.models import Nomination, RuleDecision
 
@@ -40,6 +41,8 @@ def record_decision(
         raise DecisionRefused(f"规则 {rule_id} 由数据判定（{entry['outcome']}），无需人工判定")
     if not holds and not comment.strip():
         raise DecisionRefused("判定为“不符合”时须填写意见")
+    if problem := length_problem(comment, what="意见", cap=REASON_MAX):
+        raise DecisionRefused(problem)
     with transaction.atomic():
         previous = RuleDecision.objects.filter(nomination=nomination, rule_id=rule_id).first()
         before = {"holds": previous.holds, "comment": previous.comment} if previous else None

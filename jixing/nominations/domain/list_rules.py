@@ -16,6 +16,7 @@ from jixing.accounts.enums import UserRole
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import RANKED_STATUSES
+from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination, RecommendationList, SealedScan
@@ -179,6 +180,8 @@ def validate_picks(
             and place.get(m.pk, len(chosen)) > i
         ]
         reason = pick.override_reason.strip()
+        if problem := length_problem(reason, what=f"{label(nomination)} 的调整理由", cap=REASON_MAX):
+            raise ListRefused(problem)
         if passed and not reason:
             names = "、".join(label(m) for m in passed[:3]) + ("等" if len(passed) > 3 else "")
             unexplained.append(f"{label(nomination)} 排在默认排序更靠前的 {names} 之前")

@@ -40,6 +40,7 @@ from jixing.nominations.domain.history import event_label, last_return, nominati
 from jixing.nominations.domain.nominee import nominee_learner
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.starting import StartRefused, start_nomination
+from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
@@ -214,14 +215,12 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     if action in LIST_ACTIONS:
         messages.error(request, "报送、公示和审批针对整个名单进行，请在“审核报送”或“汇总公示”页面操作")
         return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
+    reason = request.POST.get("reason", "")
+    if problem := length_problem(reason, what="理由", cap=REASON_MAX):
+        messages.error(request, problem)
+        return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     try:
-        transition(
-            nomination,
-            action,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            ip=client_ip(request),
-        )
+        transition(nomination, action, actor=request.user, reason=reason, ip=client_ip(request))
     except TransitionRefused as exc:
         messages.error(request, str(exc))
     else:

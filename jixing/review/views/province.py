@@ -186,7 +186,7 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(queries.objections_visible_to(request.user, campaign=campaign), pk=pk)
     form = ObjectionOutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择处理结果并填写核查情况")
+        messages.error(request, form.problem("请选择处理结果并填写核查情况"))
     else:
         try:
             handle_objection(

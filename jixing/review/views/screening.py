@@ -156,7 +156,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     nomination = get_object_or_404(rows.select_related("category", "campaign", "reporting_unit"), pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"“{SCREEN_OUT_ACTIONS[action].label}”须填写理由")
+        messages.error(request, form.problem(f"“{SCREEN_OUT_ACTIONS[action].label}”须填写理由"))
     else:
         try:
             screen_out(
@@ -289,7 +289,7 @@ def reopen(request: HttpRequest, org_pk: int) -> HttpResponse:
     rl = get_object_or_404(RecommendationList, campaign=_campaign(), reporting_unit=unit)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "重新开放推荐总表须填写理由")
+        messages.error(request, form.problem("重新开放推荐总表须填写理由"))
         return redirect("review:list", org_pk=unit.pk)
     try:
         reopen_list(
