@@ -231,3 +231,18 @@ def test_admin_read_only_admins_share_the_base():
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label in ("nominations", "campaigns", "orgs", "people", "audit", "otp_totp"):
             assert isinstance(model_admin, ReadOnlyAdmin), model._meta.label
+
+
+def test_admin_new_account_is_audited(client, province_admin):
+    client.force_login(province_admin)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "newclerk", "usable_password": "true", "password1": "a-long-pass-1234",
+         "password2": "a-long-pass-1234", "_save": "保存"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    user = User.objects.get(username="newclerk")
+    assert (user.role, user.is_superuser, user.is_staff) == (UserRole.LEARNER, False, False)
+    event = AuditEvent.objects.get(action="account_created")
+    assert (event.actor, event.target_id, event.after["role"]) == (province_admin, str(user.pk), "申报人")
+    assert verify_chain() == []
