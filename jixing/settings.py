@@ -270,7 +270,7 @@ UPLOAD_MAX_FILES_PER_NOMINATION = env_int("JIXING_UPLOAD_MAX_FILES", 30)
 # anything reads or spools them. Every route, the anonymous objection form included, takes
 # REQUEST_MAX_BYTES; the three upload routes take their largest accepted file plus room for the form
 # around it. The reverse proxy allows the same per path (README, 生产环境配置).
-IMPORT_MAX_BYTES = env_int("JIXING_IMPORT_MAX_MB", 600) * _MB
+IMPORT_MAX_BYTES = env_int("JIXING_IMPORT_MAX_MB", 1024) * _MB
 REQUEST_MAX_BYTES = env_int("JIXING_REQUEST_MAX_KB", 1024) * 1024
 _FORM_ROOM = _MB
 REQUEST_MAX_BYTES_BY_ROUTE = {
