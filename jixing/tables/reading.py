@@ -101,8 +101,42 @@ def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[list[Any]]:
         text.detach()  # leave the caller's stream open; TextIOWrapper would close it
 
 
+# An XLSX is a zip of XML: a few kilobytes can unpack to gigabytes, or to millions of shared strings that
+# openpyxl would hold in memory before the first row. The archive's own directory tells the unpacked
+# sizes, so such a file is refused before anything is parsed. The bounds leave room for the largest sheet
+# Excel can hold (1,048,576 rows of a snapshot: about 600 MB of XML, compressed some 10 to 20 times).
+XLSX_MAX_UNPACKED = 1536 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 100  # unpacked ÷ packed of any member over 1 MB: real sheets stay far below it
+XLSX_TOO_LARGE = "Excel 文件解压后过大或压缩比异常（可能已损坏或被构造），未读取；请另存为 CSV 后再导入"
+
+
+def check_xlsx_archive(stream: IO[bytes]) -> None:
+    """Refuse an XLSX whose members unpack beyond the bounds above (FileProblem), reading only the zip's
+    directory; the stream is left at its start."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(XLSX_ERROR) from exc
+    finally:
+        stream.seek(0)
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio_applies = member.file_size > 1024 * 1024
+        if ratio_applies and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise FileProblem(XLSX_TOO_LARGE)
+        if member.filename.endswith("sharedStrings.xml") and member.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
+            raise FileProblem(XLSX_TOO_LARGE)
+    if total > XLSX_MAX_UNPACKED:
+        raise FileProblem(XLSX_TOO_LARGE)
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     from openpyxl import load_workbook
+
+    check_xlsx_archive(stream)
 
     try:
         book = load_workbook(stream, read_only=True, data_only=True)

@@ -1,5 +1,7 @@
 import io
+import zipfile
 
+import openpyxl
 import pytest
 
 from jixing.tables import (
@@ -10,6 +12,7 @@ from jixing.tables import (
     Problem,
     read_table,
 )
+from jixing.tables.reading import XLSX_TOO_LARGE, check_xlsx_archive
 from tests.files import LEARNER_HEADER, LEARNER_ROWS, ORG_HEADER, ORG_ROWS, csv_file, xlsx_file
 
 
@@ -176,3 +179,39 @@ def test_read_table_marks_rows_with_bad_cells_invalid():
         LEARNERS_TEMPLATE,
     )
     assert [row.valid for row in reader] == [True, True, False]
+
+
+def _with_member(xlsx: bytes, name: str, data: bytes) -> bytes:
+    """The workbook with one member replaced (or added), compressed as Excel does."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item.filename))
+        target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_read_table_refuses_an_xlsx_that_unpacks_to_millions_of_shared_strings_before_parsing(monkeypatch):
+    # 2 million shared strings: 34 MB of XML in a file of some 100 KB (the shape of an XLSX bomb).
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    strings += b"<si><t>a</t></si>" * 2_000_000 + b"</sst>"
+    bomb = _with_member(xlsx_file([LEARNER_HEADER, *LEARNER_ROWS]), "xl/sharedStrings.xml", strings)
+    assert len(bomb) < 300_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)  # refused from the zip's directory alone
+    reader = read_table(bomb, LEARNERS_TEMPLATE)
+    assert list(reader.errors) == [Problem(None, "", "", XLSX_TOO_LARGE)]
+
+
+def test_check_xlsx_archive_lets_a_real_workbook_through():
+    data = xlsx_file([LEARNER_HEADER, *LEARNER_ROWS * 50])
+    check_xlsx_archive(io.BytesIO(data))
+    rows, errors, _ = _read(data, LEARNERS_TEMPLATE)
+    assert (len(rows), errors) == (100, [])
