@@ -102,27 +102,55 @@ def read_columnar(
     `report(rows_done, rows_estimated)` is called about twice a second while rows are typed.
     """
     path = _as_file(source, workdir)
-    header = TableReader(path, spec, limit)
+    # The header and the encoding from the file's first megabyte: decoding the whole file in Python to
+    # learn that it is UTF-8 would cost seconds, and DuckDB refuses a file that is not UTF-8 anyway.
+    header = TableReader(_head(path), spec, limit)
     header.close()
     result = TypedTable(name, 0, header.errors, header.warnings, present=header.present_keys)
     if not header.header_ok:
         result.header_ok = False
         return result
     positions = header.column_positions
-    csv_path = _utf8_csv(path, header.encoding, workdir) if header.encoding else None
-    if csv_path is not None and not _has_blank_line(csv_path):
-        delimiter = _delimiter(csv_path)
-        try:
-            with _watching(con, report, _estimate_rows(csv_path)):
-                rows = _fast_path(con, spec, csv_path, positions, delimiter, name)
-        except duckdb.Error:
-            rows = None  # DuckDB could not split this file as Python's csv does: read it exactly
+    if header.encoding is not None:  # a CSV
+        rows = _try_fast(con, spec, path, header.encoding, positions, workdir, name, report)
+        if rows is None and header.encoding != "gb18030":
+            # Not UTF-8 after all past the first megabyte, or not split by DuckDB as by Python: decide
+            # the encoding from the whole file, as the row reader does.
+            whole = TableReader(path, spec, limit)
+            whole.close()
+            if not whole.header_ok:  # the header, read as the whole file's encoding, says otherwise
+                result.errors, result.warnings, result.header_ok = whole.errors, whole.warnings, False
+                return result
+            if whole.encoding == "gb18030":
+                positions = whole.column_positions
+                rows = _try_fast(con, spec, path, "gb18030", positions, workdir, name, report)
         if rows is not None:
             result.rows = rows
             return result
     result.fast = False
     result.rows = _exact_path(path, spec, con=con, workdir=workdir, name=name, result=result, report=report)
     return result
+
+
+def _try_fast(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    path: Path,
+    encoding: str,
+    positions: dict[str, int],
+    workdir: Path,
+    name: str,
+    report: Report | None,
+) -> int | None:
+    """The fast path's row count, or None when the file is the row reader's to read."""
+    csv_path = _utf8_csv(path, encoding, workdir)
+    if _has_blank_line(csv_path):
+        return None
+    try:
+        with _watching(con, report, _estimate_rows(csv_path)):
+            return _fast_path(con, spec, csv_path, positions, _delimiter(csv_path), name)
+    except (duckdb.Error, UnicodeDecodeError):
+        return None  # not UTF-8, or DuckDB could not split this file as Python's csv does
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -166,11 +194,22 @@ def _has_blank_line(path: Path) -> bool:
     previous = b""
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            window = previous + chunk
-            if b"\n\n" in window or b"\n\r\n" in window:
+            seam = previous + chunk[:2]  # a blank line across two chunks
+            if b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in seam or b"\n\r\n" in seam:
                 return True
             previous = chunk[-2:]
     return False
+
+
+def _head(path: Path) -> bytes | Path:
+    """The file's first megabyte up to its last complete line (a CSV); the file itself for a workbook
+    or when no line ends within it."""
+    with path.open("rb") as fh:
+        head = fh.read(_CHUNK)
+    if head.startswith(b"PK") or len(head) < _CHUNK:
+        return path
+    end = head.rfind(b"\n")
+    return head[: end + 1] if end > 0 else path
 
 
 def _estimate_rows(path: Path) -> int:

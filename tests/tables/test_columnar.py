@@ -168,3 +168,41 @@ def test_columnar_types_real_shaped_cells_in_sql_with_the_row_readers_values(tmp
     typed, got = _columnar(tmp_path, data)
     reader, expected = _row_reader(data)
     assert (typed.fast, list(reader.errors), got) == (True, [], expected)
+
+
+def _large_rows(count: int, name: str = "Zhang") -> list[list[str]]:
+    return [[f"u{i}", name, f"100{i:08d}", "", "S1", str(i), "0", "", "是"] for i in range(count)]
+
+
+def test_columnar_reads_a_large_gbk_file_whose_rows_turn_chinese_after_the_first_megabyte(tmp_path):
+    # Only the header tells the encoding within the first megabyte (read for it); the rows' Chinese follows.
+    rows = _large_rows(30_000) + _large_rows(3, name="欧阳娜")
+    for i, row in enumerate(rows[-3:]):
+        row[0] = f"late{i}"
+    data = csv_file([HEADER, *rows], "gbk")
+    assert len(data) > 1 << 20
+    typed, got = _columnar(tmp_path, data)
+    reader, expected = _row_reader(data)
+    assert (typed.fast, typed.rows, list(typed.errors)) == (True, 30_003, [])
+    assert got == expected
+    assert got[-1][KEYS.index("name") + 1] == "欧阳娜"
+
+
+def test_columnar_reads_a_large_utf8_file_fast(tmp_path):
+    data = csv_file([HEADER, *_large_rows(30_000, name="司马·光")], "utf-8-sig")
+    assert len(data) > 1 << 20
+    typed, got = _columnar(tmp_path, data)
+    assert (typed.fast, typed.rows, got[0][KEYS.index("name") + 1]) == (True, 30_000, "司马·光")
+
+
+def test_columnar_judges_the_whole_file_when_it_stops_being_utf8_past_the_first_megabyte(tmp_path):
+    # A UTF-8 header and rows, then one row saved as GBK: the first megabyte says UTF-8, DuckDB refuses
+    # the bytes further on, and the file is judged whole — refused as the row reader refuses it.
+    rows = _large_rows(30_000)
+    data = csv_file([HEADER, *rows]) + csv_file(
+        [["late", "欧阳娜", "10099999999", "", "S1", "1", "0", "", "是"]], "gbk"
+    )
+    assert len(data) > 1 << 20
+    typed, got = _columnar(tmp_path, data)
+    reader, _ = _row_reader(data)
+    assert list(typed.errors) == list(reader.errors) != []

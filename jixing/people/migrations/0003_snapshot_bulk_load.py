@@ -14,6 +14,9 @@ ALTER TABLE people_learner_plain RENAME CONSTRAINT one_account_per_snapshot TO o
 ALTER INDEX learner_snapshot_org RENAME TO learner_snapshot_org_plain;
 CREATE TABLE people_learner (LIKE people_learner_plain INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)
     PARTITION BY LIST (snapshot_id);
+-- 学号 is a platform account id: compared byte by byte, its unique index builds several times faster
+-- than under the database's locale collation (strcoll for every comparison of millions of keys).
+ALTER TABLE people_learner ALTER COLUMN account_id TYPE varchar(64) COLLATE "C";
 ALTER TABLE people_learner ADD CONSTRAINT people_learner_pkey PRIMARY KEY (id, snapshot_id);
 ALTER TABLE people_learner ADD CONSTRAINT one_account_per_snapshot UNIQUE (snapshot_id, account_id);
 CREATE INDEX learner_snapshot_org ON people_learner (snapshot_id, org_id);

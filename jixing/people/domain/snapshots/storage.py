@@ -90,11 +90,10 @@ def _write_sqlite(
     columns = ", ".join(qn(c) for c in _columns())
     placeholders = ", ".join(["?"] * len(COLUMNS))
     names = ", ".join(_columns()[1:])
-    # In 学号 order: the unique index on (snapshot, 学号) then grows at its end instead of everywhere.
-    result = con.execute(
-        f"SELECT $snapshot, {names} FROM ({rows.query}) ORDER BY account_id",
-        {**rows.params, "snapshot": snapshot.pk},
-    )
+    # Computed on all of DuckDB's threads into a table first (the fetch below runs on this one thread),
+    # in 学号 order: the unique index on (snapshot, 学号) then grows at its end instead of everywhere.
+    con.execute(f"CREATE TEMP TABLE ordered AS SELECT * FROM ({rows.query}) ORDER BY account_id", rows.params)
+    result = con.execute(f"SELECT $snapshot, {names} FROM ordered", {"snapshot": snapshot.pk})
     done = 0
     progress(ImportProgress(Phase.WRITE, 0, total))
     insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
