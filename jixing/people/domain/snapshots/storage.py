@@ -44,7 +44,6 @@ COLUMNS = [
     "rank_by_annual",
 ]
 SQLITE_BATCH = 50_000
-SQLITE_CACHE_KIB = -256 * 1024  # negative: KiB, SQLite's way of saying a size rather than pages
 
 
 @dataclass(frozen=True)
@@ -98,22 +97,12 @@ def _write_sqlite(
     done = 0
     progress(ImportProgress(Phase.WRITE, 0, total))
     insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache_size = cursor.fetchone()[0]
-        # The (snapshot, org) index takes rows in no order: with its pages in memory (the default cache
-        # is 2 MB) each insert finds its place without reading the disk.
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
-    try:
-        while batch := result.fetchmany(SQLITE_BATCH):
-            with transaction.atomic():
-                # The driver's own executemany: Django's cursor wrapper would rewrite every row's parameters.
-                connection.connection.executemany(insert, batch)
-            done += len(batch)
-            progress(ImportProgress(Phase.WRITE, done, total))
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    while batch := result.fetchmany(SQLITE_BATCH):
+        with transaction.atomic():
+            # The driver's own executemany: Django's cursor wrapper would rewrite every row's parameters.
+            connection.connection.executemany(insert, batch)
+        done += len(batch)
+        progress(ImportProgress(Phase.WRITE, done, total))
     progress(ImportProgress(Phase.INDEX, total, total))
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA optimize")
