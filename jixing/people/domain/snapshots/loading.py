@@ -119,7 +119,7 @@ def import_snapshot(
                 con, snapshot=snapshot, rows=rows, total=total, workdir=workdir, progress=progress
             )
             drop_typed(con, typed)  # the full numbers end here
-            result = _make_current(snapshot, total, units, warnings, con=con, actor=actor)
+            result = _make_current(snapshot, total, units, warnings, actor=actor)
             progress(ImportProgress(Phase.DONE, total, total))
             return result
         except BaseException:
@@ -267,7 +267,6 @@ def _make_current(
     units: list[tuple[int, int]],
     warnings: ProblemList,
     *,
-    con: duckdb.DuckDBPyConnection,
     actor: Any,
 ) -> SnapshotImportResult:
     with transaction.atomic():

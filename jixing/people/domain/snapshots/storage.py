@@ -1,9 +1,9 @@
 """Writing a snapshot's rows into the database by its bulk path, and removing them again.
 
-PostgreSQL: people_learner is partitioned by snapshot (migration people/0003). The rows go by COPY into
-a table of their own with no index, the indexes are built once on the whole, and the table is attached
-as the snapshot's partition — nothing another session reads changes until the importer marks the
-snapshot current. SQLite: prepared INSERTs in large batches straight into people_learner, each batch its
+PostgreSQL: people_learner is partitioned by snapshot (migration people/0003). DuckDB streams the rows
+as CSV through a pipe into COPY FREEZE of a table of their own with no index; the indexes are built once
+on the whole, and the table is attached as the snapshot's partition — nothing another session reads
+changes until the importer marks the snapshot current. SQLite: prepared INSERTs in large batches straight into people_learner, each batch its
 own short transaction (readers and the progress writes go on between them), rows in 学号 order so the
 unique index grows at its end.
 """
@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback
 from jixing.people.models import Learner, Snapshot, SnapshotUnit
 
-# Every column the importer writes, in the order of the `final` DuckDB table (loading.FINAL_COLUMNS).
+# Every column the importer writes; Rows.query gives them all but the snapshot, named by their columns.
 COLUMNS = [
     "snapshot",
     "account_id",
