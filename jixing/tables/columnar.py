@@ -3,13 +3,14 @@
 The row-by-row reader (`reading.TableReader`) is the definition of what a cell means; this module is its
 fast twin for the common case and hands over to it for everything else, so both always agree:
 
-* **Fast path** — a UTF-8 CSV (with or without BOM; GB18030 files are transcoded first) whose every cell
+* **Fast path** — a UTF-8 CSV (with or without BOM; GB18030 files are transcoded first; the encoding
+  is judged from the first megabyte, the whole file only when DuckDB refuses its bytes) whose every cell
   has one of the plain shapes the SQL below recognises (digits, 是/否 …, trimmed text, a well-formed
   mobile or ID number). DuckDB reads and types the whole file in parallel C++; no Python per row.
 * **Exact path** — anything else (an XLSX, blank lines, a cell in a shape the SQL does not know, a CSV
   DuckDB cannot split as Python does): `TableReader` types every row as it always has, collecting every
-  problem with its exact Chinese reason, and the typed rows are handed to DuckDB through a CSV file in
-  the work folder. A bad file usually takes this path, so its error table is the familiar one.
+  problem with its exact Chinese reason, and the typed rows are handed to DuckDB as JSON lines in the
+  work folder. A bad file usually takes this path, so its error table is the familiar one.
 
 Either way the result is a DuckDB table of typed rows — `line` (the row number a user sees, header = 1)
 and one column per key of the spec — for the owning domain's cross-row checks (duplicates, codes) and
