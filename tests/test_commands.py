@@ -1,18 +1,16 @@
 """What the import commands share (jixing/commands.py): the progress display, a busy importer."""
 
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
-from django.db import connections
 
 from jixing.commands import ProgressPrinter
 from jixing.people.domain.progress import ImportProgress, Phase
-from jixing.people.domain.snapshots.locking import import_lock
 from tests.factories import make_small_province
 from tests.files import LEARNER_HEADER, csv_file
+from tests.processes import snapshot_import_elsewhere
 
 
 class Terminal(StringIO):
@@ -81,22 +79,6 @@ def test_an_import_command_stops_in_chinese_while_another_snapshot_import_runs(t
     make_small_province()
     path = tmp_path / "snapshot.csv"
     path.write_bytes(csv_file([LEARNER_HEADER, ["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]]))
-    holding, release = threading.Event(), threading.Event()
-
-    def other_import() -> None:
-        try:
-            with import_lock():
-                holding.set()
-                release.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    other = threading.Thread(target=other_import)
-    other.start()
-    try:
-        assert holding.wait(timeout=30)
+    with snapshot_import_elsewhere():
         with pytest.raises(CommandError, match="^另一个积分快照正在导入，请等它完成后再导入$"):
             call_command("import_learners", str(path), stdout=StringIO(), stderr=StringIO())
-    finally:
-        release.set()
-        other.join()

@@ -1,13 +1,12 @@
 """Import jobs from start to end. Tests run tasks with the immediate backend (tests/conftest.py): the job
 has ended when start_import returns, as it would once a worker had run it."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connections
+from django.db import IntegrityError
 from django.utils import timezone
 
 from jixing.audit.models import AuditEvent
@@ -15,10 +14,10 @@ from jixing.imports.domain.jobs import INTERRUPTED_MESSAGE, ImportBusy, run_job,
 from jixing.imports.enums import STALE_AFTER, ImportKind, JobState
 from jixing.imports.models import ImportJob
 from jixing.orgs.models import Org
-from jixing.people.domain.snapshots.locking import import_lock
 from jixing.people.models import Role, Snapshot
 from tests.factories import make_small_province, make_user
 from tests.files import LEARNER_HEADER, ORG_HEADER, ROLE_HEADER, csv_file
+from tests.processes import snapshot_import_elsewhere
 
 pytestmark = pytest.mark.django_db
 BASELINE = datetime(2023, 1, 3, 2, tzinfo=UTC)
@@ -163,24 +162,8 @@ def test_a_snapshot_job_is_named_after_the_file_and_writes_its_progress(admin):
 
 def test_a_snapshot_job_ends_failed_while_another_snapshot_import_runs(admin):
     """A snapshot imported from the command line at the same moment holds the importer's lock."""
-    holding, release = threading.Event(), threading.Event()
-
-    def other_import() -> None:
-        try:
-            with import_lock():
-                holding.set()
-                release.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    other = threading.Thread(target=other_import)
-    other.start()
-    try:
-        assert holding.wait(timeout=30)
+    with snapshot_import_elsewhere():
         rows = [LEARNER_HEADER, ["u1", "张三", "10000000001", "", "TY-QX-S1", "10", "5", ""]]
         job = _start(ImportKind.LEARNERS, rows, actor=admin, taken_at=BASELINE)
-    finally:
-        release.set()
-        other.join()
     assert (job.state, job.message) == (JobState.FAILED, "另一个积分快照正在导入，请等它完成后再导入")
     assert not Snapshot.objects.exists()
