@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import codecs
 import json
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +41,7 @@ from jixing.tables.columns import MAX_INT, Column, Kind, TableSpec
 from jixing.tables.problems import DEFAULT_LIMIT, ProblemList
 from jixing.tables.reading import Source, TableReader
 
-__all__ = ["TypedTable", "connect", "drop_typed", "read_columnar", "remove_workdir"]
+__all__ = ["TypedTable", "connect", "drop_typed", "read_columnar"]
 
 # What Python's str.strip() removes besides the space (the row reader strips cells with it), as an RE2 class.
 OTHER_SPACE = (
@@ -78,13 +77,8 @@ class TypedTable:
     rows: int
     errors: ProblemList
     warnings: ProblemList
-    present: set[str] = field(default_factory=set)
     fast: bool = True
     header_ok: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def read_columnar(
@@ -107,7 +101,7 @@ def read_columnar(
     # learn that it is UTF-8 would cost seconds, and DuckDB refuses a file that is not UTF-8 anyway.
     header = TableReader(_head(path), spec, limit)
     header.close()
-    result = TypedTable(name, 0, header.errors, header.warnings, present=header.present_keys)
+    result = TypedTable(name, 0, header.errors, header.warnings)
     if not header.header_ok:
         result.header_ok = False
         return result
@@ -450,7 +444,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
-
-
-def remove_workdir(workdir: Path) -> None:
-    shutil.rmtree(workdir, ignore_errors=True)

@@ -16,7 +16,7 @@ from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.orgs.models import Org
-from jixing.people.domain.snapshots.loading import SnapshotImportResult, import_snapshot
+from jixing.people.domain.snapshots.loading import NO_ROWS, UNKNOWN_ORG, SnapshotImportResult, import_snapshot
 from jixing.people.domain.snapshots.locking import SnapshotImportBusy
 from jixing.people.enums import RoleKind
 from jixing.people.models import Learner, Role, Snapshot
@@ -34,8 +34,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 5000
-NO_ROWS = "文件中没有数据行"
-UNKNOWN_ORG = "组织编码不存在"
 ROLE_FIELDS = ["account_id", "kind", "is_full_time", "assessments", "training_hours", "volunteer_type"]
 
 

@@ -1,20 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from jixing.accounts.domain.enrolment import EnrolmentRefused, issue_enrolment_code
+from jixing.accounts.management.account_command import AccountCommand
 from jixing.accounts.models import User
 
 
-class Command(BaseCommand):
+class Command(AccountCommand):
     help = "为省平台管理员签发一次性的身份验证器绑定码（72 小时内有效）：凭此码才能在登录后绑定手机"
 
-    def add_arguments(self, parser):
-        parser.add_argument("username", help="账号")
-
-    def handle(self, *args, **options):
-        user = User.objects.filter(username=options["username"]).first()
-        if user is None:
-            raise CommandError(f"账号不存在：{options['username']}")
+    def act(self, user: User) -> None:
         try:
             issued = issue_enrolment_code(user=user)
         except EnrolmentRefused as exc:

@@ -24,11 +24,16 @@ from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key_pads, person_key_sql
 from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback, ignore
 from jixing.people.domain.snapshots import storage
-from jixing.people.domain.snapshots.locking import import_lock, new_workdir, remove_stale_workdirs
+from jixing.people.domain.snapshots.locking import (
+    import_lock,
+    new_workdir,
+    remove_stale_workdirs,
+    remove_workdir,
+)
 from jixing.people.models import Snapshot, SnapshotUnit
 from jixing.tables import LEARNERS_TEMPLATE, ImportRefused, Problem, ProblemList
 from jixing.tables.checks import KNOWN_AREA_CODES, UNKNOWN_AREA_WARNING
-from jixing.tables.columnar import connect, drop_typed, read_columnar, remove_workdir
+from jixing.tables.columnar import connect, drop_typed, read_columnar
 from jixing.tables.reading import Source
 
 NO_ROWS = "文件中没有数据行"

@@ -79,6 +79,10 @@ def new_workdir() -> Path:
     return path
 
 
+def remove_workdir(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 def remove_stale_workdirs() -> None:
     """Scratch folders of imports whose process is gone (killed, or the machine restarted)."""
     root = workdirs_root()
