@@ -93,10 +93,14 @@ class Learner(models.Model):
     class Meta:
         verbose_name = "学员"
         verbose_name_plural = "学员"
+        # Each index leads with the column that tells rows apart, the snapshot second: every query names
+        # both, and 8 million keys sort several times faster when the first column is not the same in
+        # every row (PostgreSQL's abbreviated keys see only the first column; the import builds these
+        # indexes on each new snapshot's rows).
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "account_id"], name="one_account_per_snapshot")
+            models.UniqueConstraint(fields=["account_id", "snapshot"], name="one_account_per_snapshot")
         ]
-        indexes = [models.Index(fields=["snapshot", "org"], name="learner_snapshot_org")]
+        indexes = [models.Index(fields=["org", "snapshot"], name="learner_org_snapshot")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.account_id}）"

@@ -1,0 +1,138 @@
+"""The database's bulk path of a snapshot import, as a worker runs it (outside any transaction): the same
+rows as the path taken inside a caller's transaction, every index in place afterwards, and none missing
+after a failure.
+
+SQLite: the rows travel as Arrow batches to a process of their own (sqlite_ingest) while the (组织,
+snapshot) index is dropped. PostgreSQL: the partition's indexes are built at the same time by connections
+of their own and adopted by ATTACH PARTITION.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+from django.db import connection, transaction
+
+from jixing.people.domain import imports
+from jixing.people.domain.progress import ImportProgress, Phase
+from jixing.people.domain.snapshots import loading, storage
+from jixing.people.models import Learner, Snapshot
+from tests.factories import make_small_province
+from tests.files import csv_file, id_number
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BASELINE = datetime(2023, 1, 3, 2, tzinfo=UTC)
+HEADER = ["学号", "姓名", "手机号", "身份证号", "组织编码", "总积分", "年度积分", "全国总积分排名", "完美通关次数",
+          "是否实名认证", "是否山西号码", "是否省平台工作人员"]  # fmt: skip
+# Cells of every kind the table stores: empty national rank (NULL), empty ID number or phone, a name with
+# `·`, a compound surname, booleans both ways, an org outside any unit.
+ROWS = [
+    ["K0000001", "巴依卡·凯力迪别克", "10012345678", id_number("14010519851203001"), "TY-QX-S1", "52000", "9000",
+     "1200", "3", "是", "是", "否"],
+    ["K0000002", "欧阳晓", "", id_number("14070219560708123"), "TY-QX-S1", "52000", "8000", "", "0", "否", "否",
+     "是"],
+    ["K0000003", "司马云", "10087654321", "", "TY-QX-S1-D1", "7000", "7000", "88", "", "1", "0", "0"],
+    ["K0000004", "李四", "10011112222", id_number("41010520061231555"), "TY-QX", "100", "0", "", "", "", "", ""],
+]  # fmt: skip
+FIELDS = [f.name for f in Learner._meta.concrete_fields if f.name not in ("id", "snapshot")]
+
+
+@pytest.fixture
+def tree():
+    return make_small_province()
+
+
+def _import(rows=ROWS, **options):
+    return imports.import_snapshot(csv_file([HEADER, *rows]), name="基准积分", taken_at=BASELINE, **options)
+
+
+def _stored(snapshot: Snapshot) -> list[tuple]:
+    return list(Learner.objects.filter(snapshot=snapshot).order_by("account_id").values_list(*FIELDS))
+
+
+def _learner_indexes() -> set[str]:
+    """The indexes every snapshot's rows are under: SQLite's on the table; PostgreSQL's partitioned
+    indexes that every attached partition has a part of (none missing, none built anew by ATTACH)."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            found = connection.introspection.get_constraints(cursor, Learner._meta.db_table)
+            return {name for name, info in found.items() if info["index"] or info["unique"]}
+        cursor.execute(
+            """SELECT parent.relname, part.relname
+               FROM pg_index AS pi JOIN pg_class AS parent ON parent.oid = pi.indexrelid
+               LEFT JOIN pg_inherits AS inh ON inh.inhparent = parent.oid
+               LEFT JOIN pg_index AS ci ON ci.indexrelid = inh.inhrelid
+               LEFT JOIN pg_class AS part ON part.oid = ci.indrelid
+               WHERE pi.indrelid = 'people_learner'::regclass"""
+        )
+        parts: dict[str, set[str]] = {}
+        for index, part in cursor.fetchall():
+            parts.setdefault(index, set()).add(part)
+    complete = {storage.partition_name(s) for s in Snapshot.objects.filter(is_complete=True)}
+    return {index for index, tables in parts.items() if complete <= tables}
+
+
+EXPECTED_INDEXES = {"one_account_per_snapshot", "learner_org_snapshot"}
+
+
+def test_the_bulk_path_stores_what_the_in_transaction_path_stores(tree):
+    with transaction.atomic():  # a caller's transaction: Django's own connection writes the rows
+        inside = _import().snapshot
+    outside = _import().snapshot  # as a worker runs it
+    assert outside.row_count == inside.row_count == 4
+    assert _stored(outside) == _stored(inside)
+    by_account = {row[0]: row for row in _stored(outside)}
+    first = dict(zip(FIELDS, by_account["K0000001"], strict=True))
+    assert (first["is_real_name"], first["is_platform_staff"], first["national_annual_rank"]) == (
+        True,
+        False,
+        None,
+    )
+    assert first["phone_masked"] == "100****5678" and first["id_masked"].startswith("1401")
+    assert EXPECTED_INDEXES <= _learner_indexes()
+
+
+@pytest.mark.parametrize("phase", [Phase.WRITE, Phase.INDEX])
+def test_a_failure_in_the_bulk_path_leaves_no_rows_and_every_index(tree, phase):
+    old = _import().snapshot
+
+    def fail(step: ImportProgress) -> None:
+        if step.phase == phase and step.done:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        _import([[f"N{n:07d}", f"学员{n}", "", id_number(f"14010519900101{n:03d}"), "TY-QX-S1", "10", "1"] + [""] * 5
+                 for n in range(300)], progress=fail)  # fmt: skip
+    assert list(Snapshot.objects.all()) == [old]
+    assert Learner.objects.count() == 4
+    assert EXPECTED_INDEXES <= _learner_indexes()
+
+
+def test_the_next_import_builds_again_an_index_a_killed_import_dropped(tree):
+    if connection.vendor == "sqlite":  # SQLite's import drops it while writing (PostgreSQL's none)
+        with connection.schema_editor() as editor:
+            editor.remove_index(Learner, storage._org_index())
+        assert "learner_org_snapshot" not in _learner_indexes()
+    loading.remove_abandoned()
+    assert EXPECTED_INDEXES <= _learner_indexes()
+
+
+def test_a_failing_ingest_process_is_an_error_naming_the_rows_it_wrote(tmp_path):
+    database = tmp_path / "ingest.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a INTEGER NOT NULL, b TEXT NOT NULL)"
+        )
+    con = duckdb.connect()
+    steps: list[ImportProgress] = []
+    good = con.sql("SELECT range AS a, 'x' || range AS b FROM range(5)")
+    storage.ingest_arrow(good, database=str(database), table="t", total=5, progress=steps.append)
+    assert steps[-1] == ImportProgress(Phase.WRITE, 5, 5)
+    bad = con.sql("SELECT 1 AS a, 'y' AS no_such_column")  # the driver refuses the batch
+    with pytest.raises(RuntimeError, match=r"stopped after 0 of 1 rows: .*no_such_column"):
+        storage.ingest_arrow(bad, database=str(database), table="t", total=1, progress=steps.append)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT a, b FROM t ORDER BY id").fetchall() == [(n, f"x{n}") for n in range(5)]
