@@ -11,6 +11,7 @@ its own short transaction: readers and the progress writes go on between them. T
 index is dropped meanwhile and built again in one sort. Inside a caller's transaction, or into an
 in-memory database (`jixing evaluate`), Django's own connection inserts the rows instead.
 """
+
 from __future__ import annotations
 
 import os
