@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from jixing.people.enums import RoleKind, VolunteerType
 
@@ -98,7 +99,10 @@ class Learner(models.Model):
         # every row (PostgreSQL's abbreviated keys see only the first column; the import builds these
         # indexes on each new snapshot's rows).
         constraints = [
-            models.UniqueConstraint(fields=["account_id", "snapshot"], name="one_account_per_snapshot")
+            # Written with expressions so that SQLite too makes it an index of its own (CREATE UNIQUE
+            # INDEX), which the import can drop and build again; plain fields would be part of SQLite's
+            # table definition, removable only by copying the whole table.
+            models.UniqueConstraint(F("account_id"), F("snapshot"), name="one_account_per_snapshot")
         ]
         indexes = [models.Index(fields=["org", "snapshot"], name="learner_org_snapshot")]
 

@@ -16,7 +16,9 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="learner", name="learner_snapshot_org"),
         migrations.AddConstraint(
             model_name="learner",
-            constraint=models.UniqueConstraint(fields=("account_id", "snapshot"), name="one_account_per_snapshot"),
+            constraint=models.UniqueConstraint(
+                models.F("account_id"), models.F("snapshot"), name="one_account_per_snapshot"
+            ),
         ),
         migrations.AddIndex(
             model_name="learner",

@@ -87,7 +87,7 @@ def test_a_killed_import_leaves_nothing_the_next_import_keeps(tmp_path):
     assert list(Snapshot.objects.all()) == [result.snapshot]
     assert Learner.objects.count() == ROWS
     assert _rows_of(left) == 0
-    # SQLite's import drops the (组织, snapshot) index while it writes: built again, by the next import.
+    # SQLite's import drops the table's indexes while it writes: built again, by the next import.
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, Learner._meta.db_table)
     assert {"one_account_per_snapshot", "learner_org_snapshot"} <= set(indexes)

@@ -238,10 +238,13 @@ def _mask(value: str, head: int, tail: int) -> str:
 
 
 def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[int, int]]]:
-    """The snapshot's rows as a query (storage.COLUMNS but the snapshot), and (unit id, learners) per unit.
+    """The snapshot's rows as a query (storage.COLUMNS but the snapshot, named by their columns), and
+    (unit id, learners) per unit.
 
     The unit and both ranks in unit are window functions over the whole file: 1.1 and 2.1 read them for
-    any learner without counting a unit's members at evaluation time. The query is not materialised: the
+    any learner without counting a unit's members at evaluation time. The ranks are computed on the few
+    columns they need and joined back by row: a window sorts every column it is given, and sorting the
+    whole rows twice took longer than everything else here together. The query is not materialised: the
     writer streams it, so DuckDB hashes and masks while the database stores what came before.
     """
     ipad, opad = person_key_pads()
@@ -258,9 +261,12 @@ def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[in
               coalesce(t.is_real_name, false) AS is_real_name,
               coalesce(t.is_shanxi_phone, false) AS is_shanxi_phone,
               coalesce(t.is_platform_staff, false) AS is_platform_staff,
-              {rank.format("t.total_points DESC, t.annual_points DESC")} AS rank_by_total,
-              {rank.format("t.annual_points DESC, t.total_points DESC")} AS rank_by_annual
-            FROM typed AS t JOIN orgs AS o ON o.code = t.org_code"""
+              r.rank_by_total, r.rank_by_annual
+            FROM typed AS t JOIN orgs AS o ON o.code = t.org_code
+            JOIN (SELECT t.line,
+                         {rank.format("t.total_points DESC, t.annual_points DESC")} AS rank_by_total,
+                         {rank.format("t.annual_points DESC, t.total_points DESC")} AS rank_by_annual
+                  FROM typed AS t JOIN orgs AS o ON o.code = t.org_code) AS r ON r.line = t.line"""
     units = con.execute(
         """SELECT o.unit_id, count(*) FROM typed AS t JOIN orgs AS o ON o.code = t.org_code
            WHERE o.unit_id IS NOT NULL GROUP BY o.unit_id"""
