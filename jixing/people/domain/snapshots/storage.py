@@ -5,11 +5,11 @@ as CSV through a pipe into COPY FREEZE of a table of their own with no index; it
 built at the same time, one connection each, and the table is attached as the snapshot's partition,
 which adopts them — nothing another session reads changes until the importer marks the snapshot current.
 
-SQLite: the rows in 学号 order (the unique index on (学号, snapshot) takes them in its own order) go as
-Arrow batches to a process of its own that appends them with the ADBC driver (sqlite_ingest), each batch
-its own short transaction: readers and the progress writes go on between them. The (组织, snapshot)
-index is dropped meanwhile and built again in one sort. Inside a caller's transaction, or into an
-in-memory database (`jixing evaluate`), Django's own connection inserts the rows instead.
+SQLite: the rows, in whatever order DuckDB computes them, go as Arrow batches to a process of its own
+that appends them with the ADBC driver (sqlite_ingest), each batch its own short transaction: readers and
+the progress writes go on between them. The table's indexes are dropped meanwhile and built again, one
+sort each. Inside a caller's transaction, or into an in-memory database (`jixing evaluate`), Django's
+own connection inserts the rows instead, in 学号 order.
 """
 
 from __future__ import annotations
