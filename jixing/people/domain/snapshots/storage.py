@@ -7,8 +7,9 @@ which adopts them — nothing another session reads changes until the importer m
 
 SQLite: the rows, in whatever order DuckDB computes them, go as Arrow batches to a process of its own
 that appends them with the ADBC driver (sqlite_ingest), each batch its own short transaction: readers and
-the progress writes go on between them. The table's indexes are dropped meanwhile and built again, one
-sort each. Inside a caller's transaction, or into an in-memory database (`jixing evaluate`), Django's
+the progress writes go on between them. When the new snapshot is at least as large as what the table
+holds, the table's indexes are dropped meanwhile and built again, one sort each; a smaller one goes into
+them as they are, in 学号 order. Inside a caller's transaction, or into an in-memory database (`jixing evaluate`), Django's
 own connection inserts the rows instead, in 学号 order.
 """
 
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,11 +105,17 @@ def _write_sqlite(
         _insert_rows(con.execute(select, params), total, progress)
         progress(ImportProgress(Phase.INDEX, total, total))
     else:
-        # In any order: DuckDB computes the rows (hash, masks, ranks) while the ingest process appends
-        # those it has, into a table whose indexes are built once the rows are in.
+        # A snapshot at least as large as what the table holds: in any order, DuckDB computing the rows
+        # (hash, masks, ranks) while the ingest process appends those it has, into a table whose indexes
+        # are built again once the rows are in. A smaller one goes into the indexes as they are, in 学号
+        # order: building them again over every snapshot's rows would cost more than it saves.
+        rebuild = total >= _rows_held()
         con.execute("SET preserve_insertion_order = false")
-        relation = con.sql(f"SELECT $snapshot AS snapshot_id, {names} FROM ({rows.query})", params=params)
-        with _without_indexes(snapshot):
+        order = "" if rebuild else " ORDER BY account_id"
+        relation = con.sql(
+            f"SELECT $snapshot AS snapshot_id, {names} FROM ({rows.query}){order}", params=params
+        )
+        with _without_indexes(snapshot) if rebuild else nullcontext():
             database = str(connection.settings_dict["NAME"])
             ingest_arrow(
                 relation, database=database, table=Learner._meta.db_table, total=total, progress=progress
@@ -145,8 +152,8 @@ def ingest_arrow(
 
     follower = threading.Thread(target=follow, name="snapshot-ingest-progress", daemon=True)
     follower.start()
-    reader = relation.to_arrow_reader(ARROW_BATCH)
     try:
+        reader = relation.to_arrow_reader(ARROW_BATCH)
         with pyarrow.ipc.new_stream(child.stdin, reader.schema) as stream:
             for batch in reader:
                 stream.write_batch(batch)
@@ -178,6 +185,14 @@ def _insert_rows(result: duckdb.DuckDBPyConnection, total: int, progress: Progre
             connection.connection.executemany(insert, batch)
         done += len(batch)
         progress(ImportProgress(Phase.WRITE, done, total))
+
+
+def _rows_held() -> int:
+    """About how many rows people_learner holds, from its ids (two index lookups, where count(*) would
+    read millions of rows): never fewer than there are."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id) - min(id) + 1, 0) FROM {Learner._meta.db_table}")
+        return int(cursor.fetchone()[0])
 
 
 def _sqlite_indexes() -> list[tuple[str, str]]:
