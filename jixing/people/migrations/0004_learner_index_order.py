@@ -3,8 +3,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """The snapshot's indexes lead with 学号 and 组织 rather than the snapshot (people.models.Learner.Meta):
-    PostgreSQL builds them several times faster on a new snapshot's 8 million rows. On PostgreSQL the
-    partitioned table's indexes are replaced on every partition."""
+    PostgreSQL builds them several times faster on a new snapshot's 8 million rows. The unique constraint
+    is written with expressions, so that SQLite keeps it as an index of its own that the import can drop
+    and build again. On PostgreSQL the partitioned table's indexes are replaced on every partition; on
+    SQLite removing the old constraint copies the table once."""
 
     dependencies = [
         ("orgs", "0001_initial"),

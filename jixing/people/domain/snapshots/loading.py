@@ -137,8 +137,8 @@ def import_snapshot(
 
 
 def remove_abandoned() -> int:
-    """Remove snapshots a killed import left incomplete, and its scratch files; build again the index it
-    dropped while writing (SQLite). Called holding the lock."""
+    """Remove snapshots a killed import left incomplete, and its scratch files; build again the indexes
+    it dropped while writing (SQLite). Called holding the lock."""
     remove_stale_workdirs()
     abandoned = list(Snapshot.objects.filter(is_complete=False))
     for snapshot in abandoned:
