@@ -160,13 +160,13 @@ def test_job_panel_of_a_running_job_polls_and_shows_its_progress(admin_client):
     body = admin_client.get(reverse("review:import_job_panel", args=[job.pk])).content.decode()
     url = reverse("review:import_job_panel", args=[job.pk])
     assert f'hx-get="{url}" hx-trigger="every 1s" hx-swap="outerHTML"' in body
-    # validate (35 of 100) and rank (15) done, write (35) a quarter done
-    assert '<progress class="job-bar" max="100" value="58" aria-label="导入进度">58%</progress>' in body
-    assert '<span class="job-percent" aria-hidden="true">58%</span>' in body
+    # validate (30 of 100) and rank (1) done, write (49) a quarter done
+    assert '<progress class="job-bar" max="100" value="43" aria-label="导入进度">43%</progress>' in body
+    assert '<span class="job-percent" aria-hidden="true">43%</span>' in body
     assert '<dd class="job-phase">写入</dd>' in body
     assert '<dd class="job-rows">2000000 / 8000000 行</dd>' in body
     assert "500000 行/秒" in body
-    assert re.search(r"<dt>预计剩余</dt><dd>约 [78] 秒</dd>", body)  # 10 s for 58.75 %: 7 s more
+    assert re.search(r"<dt>预计剩余</dt><dd>约 1[23] 秒</dd>", body)  # 10 s for 43.25 %: 13 s more
 
 
 def test_job_page_shows_the_panel_the_form_and_recent_jobs(admin_client):
