@@ -103,9 +103,12 @@ def test_a_failure_in_the_bulk_path_leaves_no_rows_and_every_index(tree, phase):
         if step.phase == phase and step.done:
             raise RuntimeError("disk full")
 
+    rows = [
+        [f"N{n:07d}", f"学员{n}", "", id_number(f"14010519900101{n:03d}"), "TY-QX-S1", "10", "1", *[""] * 5]
+        for n in range(300)
+    ]
     with pytest.raises(RuntimeError, match="disk full"):
-        _import([[f"N{n:07d}", f"学员{n}", "", id_number(f"14010519900101{n:03d}"), "TY-QX-S1", "10", "1"] + [""] * 5
-                 for n in range(300)], progress=fail)  # fmt: skip
+        _import(rows, progress=fail)
     assert list(Snapshot.objects.all()) == [old]
     assert Learner.objects.count() == 4
     assert EXPECTED_INDEXES <= _learner_indexes()

@@ -9,8 +9,8 @@ SQLite: the rows, in whatever order DuckDB computes them, go as Arrow batches to
 that appends them with the ADBC driver (sqlite_ingest), each batch its own short transaction: readers and
 the progress writes go on between them. When the new snapshot is at least as large as what the table
 holds, the table's indexes are dropped meanwhile and built again, one sort each; a smaller one goes into
-them as they are, in 学号 order. Inside a caller's transaction, or into an in-memory database (`jixing evaluate`), Django's
-own connection inserts the rows instead, in 学号 order.
+them as they are. Inside a caller's transaction, or into an in-memory database (`jixing evaluate`),
+Django's own connection inserts the rows instead. Rows going into existing indexes come in 学号 order.
 """
 
 from __future__ import annotations
@@ -195,25 +195,31 @@ def _rows_held() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _sqlite_indexes() -> list[tuple[str, str]]:
-    """SQLite's indexes on people_learner as (name, CREATE statement): the unique constraint and the
-    index of people.models.Learner.Meta. Written out rather than through the schema editor, which
-    rebuilds the whole table to add a unique constraint on SQLite."""
-    qn = connection.ops.quote_name
-    table = Learner._meta.db_table
+def _model_indexes() -> list[tuple[str, bool, list[str]]]:
+    """people.models.Learner.Meta's unique constraint and index as (name, unique, columns): the one
+    definition both databases' bulk paths build again."""
     found = [
         (c.name, True, c.fields or [e.name for e in c.expressions])  # F() expressions: see Learner.Meta
         for c in Learner._meta.constraints
         if isinstance(c, models.UniqueConstraint)
     ]
-    found += [(i.name, False, i.fields) for i in Learner._meta.indexes]
+    found += [(i.name, False, list(i.fields)) for i in Learner._meta.indexes]
+    return [
+        (name, unique, [Learner._meta.get_field(f).column for f in fields]) for name, unique, fields in found
+    ]
+
+
+def _sqlite_indexes() -> list[tuple[str, str]]:
+    """SQLite's indexes on people_learner as (name, CREATE statement). Written out rather than through
+    the schema editor, which rebuilds the whole table to add a unique constraint on SQLite."""
+    qn = connection.ops.quote_name
     return [
         (
             name,
-            f"CREATE {'UNIQUE ' if unique else ''}INDEX {qn(name)} ON {qn(table)}"
-            f" ({', '.join(qn(Learner._meta.get_field(f).column) for f in fields)})",
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX {qn(name)} ON {qn(Learner._meta.db_table)}"
+            f" ({', '.join(qn(column) for column in columns)})",
         )
-        for name, unique, fields in found
+        for name, unique, columns in _model_indexes()
     ]
 
 
@@ -323,13 +329,14 @@ def _write_postgres(
         )
 
 
-# The partition's indexes, (name suffix, unique, columns): those of people_learner's partitioned indexes
-# (its primary key and people.models.Learner.Meta), so that ATTACH PARTITION adopts them as they are.
-PARTITION_INDEXES = [
-    ("pkey", True, "id, snapshot_id"),
-    ("account", True, "account_id, snapshot_id"),
-    ("org", False, "org_id, snapshot_id"),
-]
+def _partition_indexes() -> list[tuple[str, bool, str]]:
+    """The partition's indexes as (name suffix, unique, columns): those of people_learner's partitioned
+    indexes (its primary key and Learner.Meta's), so that ATTACH PARTITION adopts them as they are."""
+    return [("pkey", True, "id, snapshot_id")] + [
+        (name, unique, ", ".join(columns)) for name, unique, columns in _model_indexes()
+    ]
+
+
 # The server's memory, not the importer's: each index of 8 million keys sorted in memory, in one pass.
 INDEX_MEMORY = "512MB"
 
@@ -346,7 +353,7 @@ def _build_indexes(part: str) -> None:
     if connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
-            for index in PARTITION_INDEXES:
+            for index in _partition_indexes():
                 cursor.execute(_index_sql(part, *index))
         return
     failures: list[BaseException] = []
@@ -365,7 +372,7 @@ def _build_indexes(part: str) -> None:
 
     builders = [
         threading.Thread(target=build, args=index, name=f"snapshot-index-{index[0]}", daemon=True)
-        for index in PARTITION_INDEXES
+        for index in _partition_indexes()
     ]
     for builder in builders:
         builder.start()
