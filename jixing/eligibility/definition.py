@@ -27,7 +27,7 @@ from typing import Any
 
 from jixing.eligibility.compiler import BOOL, NUM, Compiled, compile_condition, param_value, schema
 from jixing.eligibility.expr import ExprError
-from jixing.eligibility.facts import Learner
+from jixing.eligibility.facts import SNAPSHOT_FACTS, Learner
 from jixing.eligibility.outcomes import FAILING_OUTCOMES, Outcome
 
 # Cross-nomination checks the engine knows (engine.py implements them).
@@ -36,6 +36,8 @@ BATCH_KINDS = {
     "one_award_per_person": "G.3 一人只能获得一项表扬",
     "one_per_unit_and_category": "G.6 每校每项限保1个",
 }
+# Those that recognise a person by the nominee's snapshot row (its person_key).
+IDENTITY_BATCH_KINDS = frozenset({"one_account_per_person", "one_award_per_person"})
 _RULE_KEYS = {"id", "wording", "categories", "decided_by", "checks", "batch", "otherwise", "external"}
 _RULE_KEYS |= {"informational"}
 _KINDS = ("checks", "batch", "external", "informational")
@@ -65,6 +67,9 @@ class Rule:
     informational: str | None = None
     # The rule reads the snapshot row: without one it is `missing` (campaign-2022.md).
     reads_learner: bool = False
+    # The rule reads what a person nomination knows through the nominee's snapshot row (SNAPSHOT_FACTS, or
+    # the person's identity for G.2/G.3): `missing` when the snapshot does not have the nominee's 学号.
+    reads_snapshot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,12 +203,23 @@ def _rule(
     base = {"id": entry["id"], "wording": wording, "categories": applies, "decided_by": decided_by}
     if kinds == ["checks"]:
         checks = _checks(entry["checks"], params)
-        reads = any(c.condition is not None and "learner" in c.condition.roots for c in checks)
-        return Rule(**base, checks=checks, reads_learner=reads)
+        conditions = [c.condition for c in checks if c.condition is not None]
+        roots: frozenset[str] = frozenset().union(*(c.roots for c in conditions))
+        return Rule(
+            **base,
+            checks=checks,
+            reads_learner="learner" in roots,
+            reads_snapshot=bool(roots & SNAPSHOT_FACTS),
+        )
     if kinds == ["batch"]:
         if entry["batch"] not in BATCH_KINDS:
             raise ValueError(f"未知批量规则“{entry['batch']}”（可用：{'、'.join(BATCH_KINDS)}）")
-        return Rule(**base, batch=entry["batch"], otherwise=_outcome(entry.get("otherwise")))
+        return Rule(
+            **base,
+            batch=entry["batch"],
+            otherwise=_outcome(entry.get("otherwise")),
+            reads_snapshot=entry["batch"] in IDENTITY_BATCH_KINDS,
+        )
     if kinds == ["external"]:
         if entry["external"] is not True:
             raise ValueError("external 只能为 true")

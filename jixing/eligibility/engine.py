@@ -4,6 +4,8 @@ Per nomination every rule of its category is decided in file order. Condition ru
 batch rules (G.2, G.3, G.6) look across the whole list given; external rules (G.7 quotas, G.8 deadlines)
 take the outcome the application passes in and are left out when none is given, as in the batch command;
 informational rules (ordering keys, quota notes) are listed as `pass`, since they never decide anything.
+For a person nomination whose 学号 the snapshot does not have, every rule that reads the snapshot is
+`missing` with the reason NOT_IN_SNAPSHOT, whatever its kind: decided once here, not rule by rule.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from jixing.eligibility.compiler import Ctx
 from jixing.eligibility.definition import BATCH_KINDS, CompiledRules, Rule
 from jixing.eligibility.facts import Facts
-from jixing.eligibility.outcomes import RANKED_STATUSES, Outcome, Status, status_of
+from jixing.eligibility.outcomes import NOT_IN_SNAPSHOT, RANKED_STATUSES, Outcome, Status, status_of
 from jixing.eligibility.ranking import competition_ranks, order_key
 
 
@@ -29,11 +31,13 @@ class RuleResult:
 
     `values` maps what was read to its value, e.g. {"learner.annual_points": 7199,
     "params.annual_min": 7200}. `reviewed` is True when a reviewer decision settled a `manual` outcome.
+    `reason` says in words why, when the values alone would not (NOT_IN_SNAPSHOT); "" otherwise.
     """
 
     outcome: Outcome
     values: dict[str, Any] = field(default_factory=dict)
     reviewed: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,7 @@ class Result:
             data["values"] = {
                 k: {n: displayable(v) for n, v in r.values.items()} for k, r in self.rules.items()
             }
+            data["reasons"] = {k: r.reason for k, r in self.rules.items() if r.reason}
         return data
 
 
@@ -91,8 +96,11 @@ def evaluate(compiled: CompiledRules, facts_list: Sequence[Facts]) -> list[Resul
     per_nomination: list[dict[str, RuleResult | None]] = []
     for facts in facts_list:
         decided: dict[str, RuleResult | None] = {}
+        unknown = not_in_snapshot(facts)
         for rule in compiled.category(facts.category).rules:
-            if rule.batch:
+            if unknown is not None and rule.reads_snapshot:
+                decided[rule.id] = unknown
+            elif rule.batch:
                 decided[rule.id] = None  # filled below, once the whole list has been seen
             elif rule.external:
                 if rule.id in facts.external_outcomes:
@@ -108,7 +116,8 @@ def evaluate(compiled: CompiledRules, facts_list: Sequence[Facts]) -> list[Resul
             indices = [i for i, facts in enumerate(facts_list) if facts.category in rule.categories]
             outcomes = _BATCH[rule.batch](rule, [facts_list[i] for i in indices])
             for i, result in zip(indices, outcomes, strict=True):
-                per_nomination[i][rule.id] = result
+                if per_nomination[i][rule.id] is None:  # not decided above for a 学号 the snapshot lacks
+                    per_nomination[i][rule.id] = result
 
     results = []
     for facts, decided in zip(facts_list, per_nomination, strict=True):
@@ -116,6 +125,14 @@ def evaluate(compiled: CompiledRules, facts_list: Sequence[Facts]) -> list[Resul
         status = status_of(r.outcome for r in rules.values())
         results.append(Result(facts.id, facts.category, status, rules, None))
     return _ranked(compiled, facts_list, results)
+
+
+def not_in_snapshot(facts: Facts) -> RuleResult | None:
+    """The result of every snapshot-reading rule for a person nomination whose 学号 the snapshot does not
+    have (a mistyped 学号, a learner who joined after the baseline); None when it has it or for a unit."""
+    if facts.nominee_account is None or facts.learner is not None:
+        return None
+    return RuleResult(Outcome.MISSING, {"nominee_account": facts.nominee_account}, reason=NOT_IN_SNAPSHOT)
 
 
 def decide(rule: Rule, facts: Facts) -> RuleResult:

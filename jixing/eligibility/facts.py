@@ -93,6 +93,14 @@ class Role:
     annual_points: int | None = _expr()
 
 
+# What a person nomination knows through the nominee's snapshot row: the row itself, the unit and the rank
+# in unit derived from it, and the roles (held by a learner of the snapshot; a 学号 it does not have is
+# more likely mistyped than a person without the role). For a 学号 the snapshot does not have, every rule
+# reading one of these is `missing` (reason NOT_IN_SNAPSHOT), never `fail`. Unit nominations have no
+# nominee account and are not concerned.
+SNAPSHOT_FACTS = frozenset({"learner", "unit", "rank_in_unit", "roles"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Facts:
     """Everything the rules read about one nomination.
@@ -117,7 +125,8 @@ class Facts:
 
     Condition names:
       learner             the nominee's snapshot row; None when there is none: every rule reading
-                          `learner` is then `missing`
+                          `learner` is then `missing`, and for a nominee whose 学号 the snapshot does not
+                          have, every rule reading one of SNAPSHOT_FACTS too
       unit                person categories: the learner's unit (nearest 单位 or station at or above the
                           learner's node); unit categories: the nominated unit
       rank_in_unit        position of the learner among the snapshot learners of the same unit by the

@@ -21,6 +21,10 @@ class Status(StrEnum):
     NEEDS_REVIEW = "needs_review"
 
 
+# Why every rule that reads the snapshot is `missing` for a person nomination whose 学号 the baseline
+# snapshot does not have (the rule's own values would only say "empty").
+NOT_IN_SNAPSHOT = "学号不在基准积分快照中"
+
 # What a rules file may name as the outcome of a rule that does not hold (`pass` would mean nothing).
 FAILING_OUTCOMES = (Outcome.FAIL, Outcome.WARN, Outcome.MANUAL, Outcome.MISSING)
 

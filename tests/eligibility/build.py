@@ -78,6 +78,21 @@ def role(kind: str, **fields: Any) -> Role:
     return Role(**(values | fields))
 
 
+# The rules that read the nominee's snapshot row, what is derived from it (unit, rank in unit), the roles,
+# or the person's identity (G.2, G.3), by category; every other rule does not depend on the snapshot.
+SNAPSHOT_RULES = {
+    category: {"G.2", "G.3", "G.4", "G.5", "G.9"} | rules
+    for category, rules in {
+        "学员标兵": {"1.1", "1.2", "1.3"},
+        "优秀学员": {"2.1", "2.2", "2.3"},
+        "挑战达人": {"3.2", "3.3", "3.4"},
+        "优秀供稿员": {"4.1", "4.2", "4.3"},
+        "优秀审核员": {"5.1", "5.2", "5.3", "5.4"},
+        "优秀管理员": {"6.1", "6.2", "6.3"},
+        "优秀志愿者": {"7.1", "7.2"},
+    }.items()
+}
+
 ROLE_OF = {"优秀供稿员": "供稿员", "优秀审核员": "审核员", "优秀管理员": "管理员", "优秀志愿者": "志愿者"}
 ALL_EVIDENCE = frozenset(
     {"承诺书", "场景照片", "积分截图", "新闻报道", "获奖证书", "通关证书", "现场视频", "活动记录"}

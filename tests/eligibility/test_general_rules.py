@@ -1,9 +1,19 @@
-"""General rules decided per nomination (G.1, G.4, G.5, G.7–G.10) and the no-snapshot-row case."""
+"""General rules decided per nomination (G.1, G.4, G.5, G.7–G.10) and a 学号 the snapshot does not have."""
 
 import pytest
 
-from jixing.eligibility import evaluate
-from tests.eligibility.build import CATEGORIES, learner, outcome, person, shipped_rules, unit_nomination
+from jixing.eligibility import Facts, evaluate
+from jixing.eligibility.outcomes import NOT_IN_SNAPSHOT
+from tests.eligibility.build import (
+    CATEGORIES,
+    SNAPSHOT_RULES,
+    later,
+    learner,
+    outcome,
+    person,
+    shipped_rules,
+    unit_nomination,
+)
 
 PERSON_CATEGORIES = CATEGORIES[:7]
 
@@ -72,27 +82,78 @@ def test_rule_g_10_scene_photo(attachments, expected):
     assert outcome(person(attachments=frozenset(attachments)), "G.10") == expected
 
 
+def unknown_account(category: str, **fields) -> Facts:
+    """A person nomination whose 学号 the snapshot does not have, as the application builds it: no row,
+    hence no unit, rank in unit or person key; roles only if the roles file lists the 学号."""
+    values = {
+        "learner": None,
+        "nominee_account": "A404",
+        "person_key": None,
+        "unit": None,
+        "rank_in_unit": None,
+    }
+    return person(category, **(values | fields))
+
+
 @pytest.mark.parametrize("category", PERSON_CATEGORIES)
-def test_no_snapshot_row_makes_every_snapshot_rule_missing(category):
-    facts = person(category, learner=None, unit=None, rank_in_unit=None, person_key=None)
-    (result,) = evaluate(shipped_rules(), [facts])
-    snapshot_rules = {"G.4", "G.5", "G.9"} | {
-        "学员标兵": {"1.1", "1.2", "1.3"},
-        "优秀学员": {"2.1", "2.2", "2.3"},
-        "挑战达人": {"3.2", "3.3", "3.4"},
-        "优秀供稿员": {"4.2"},
-        "优秀审核员": {"5.2"},
-        "优秀管理员": {"6.2"},
-        "优秀志愿者": {"7.2"},
-    }[category]
-    assert {rule_id for rule_id in snapshot_rules if result.rules[rule_id].outcome != "missing"} == set()
-    assert result.rules["G.2"].outcome == "missing"
-    assert result.status == "incomplete"
+@pytest.mark.parametrize("roles", ["none", "held"])
+def test_unknown_account_makes_every_snapshot_rule_missing_with_the_reason(category, roles):
+    facts = unknown_account(category, **({"roles": ()} if roles == "none" else {}))
+    (unknown, known) = evaluate(shipped_rules(), [facts, person(category, id="N2", recommending_unit="U2")])
+    decided = {rule_id: (r.outcome, r.reason) for rule_id, r in unknown.rules.items()}
+    lacking = {rule_id for rule_id, d in decided.items() if d == ("missing", NOT_IN_SNAPSHOT)}
+    assert lacking == SNAPSHOT_RULES[category]
+    assert unknown.rules["G.4"].values == {"nominee_account": "A404"}
+    # The rules that do not depend on the snapshot decide as for a learner the snapshot has.
+    others = {
+        rule_id: r.outcome for rule_id, r in known.rules.items() if rule_id not in SNAPSHOT_RULES[category]
+    }
+    assert {rule_id: decided[rule_id][0] for rule_id in others} == others
+    assert (unknown.status, unknown.rank) == ("incomplete", None)
 
 
-def test_no_snapshot_row_records_why():
-    (result,) = evaluate(shipped_rules(), [person(learner=None)])
-    assert result.rules["G.4"].values == {"learner": None}
+@pytest.mark.parametrize(
+    ("category", "rule_id"),
+    [("优秀供稿员", "4.1"), ("优秀审核员", "5.1"), ("优秀管理员", "6.1"), ("优秀志愿者", "7.1")],
+)
+def test_role_rule_fails_a_known_learner_without_the_role_but_lacks_data_for_an_unknown_account(
+    category, rule_id
+):
+    (known,) = evaluate(shipped_rules(), [person(category, roles=())])
+    assert (known.rules[rule_id].outcome, known.rules[rule_id].reason, known.status) == (
+        "fail",
+        "",
+        "ineligible",
+    )
+    (unknown,) = evaluate(shipped_rules(), [unknown_account(category, roles=())])
+    assert (unknown.rules[rule_id].outcome, unknown.status) == ("missing", "incomplete")
+
+
+def test_unknown_account_still_takes_part_in_the_batch_rules_that_do_not_read_the_snapshot():
+    first = person(id="N1", submitted_at=later(0))
+    unknown = unknown_account("学员标兵", id="N2", submitted_at=later(1))  # same unit and category
+    results = evaluate(shipped_rules(), [first, unknown])
+    assert [(r.rules["G.2"].outcome, r.rules["G.3"].outcome) for r in results] == [
+        ("pass", "pass"),
+        ("missing", "missing"),
+    ]
+    assert [r.rules["G.6"].outcome for r in results] == ["pass", "fail"]  # 每校每项限保1个
+    assert results[1].status == "ineligible"  # a `fail` outweighs `missing`
+
+
+def test_snapshot_rule_without_any_account_is_missing_without_the_reason():
+    (result,) = evaluate(shipped_rules(), [person(learner=None, nominee_account=None)])
+    assert (result.rules["G.4"].outcome, result.rules["G.4"].values, result.rules["G.4"].reason) == (
+        "missing",
+        {"learner": None},
+        "",
+    )
+
+
+@pytest.mark.parametrize("category", ["模范供稿单位", "模范学习组织"])
+def test_unit_nominations_have_no_account_and_no_snapshot_reason(category):
+    (result,) = evaluate(shipped_rules(), [unit_nomination(category)])
+    assert [rule_id for rule_id, r in result.rules.items() if r.reason] == []
 
 
 @pytest.mark.parametrize("category", PERSON_CATEGORIES)

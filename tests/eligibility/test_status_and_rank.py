@@ -227,3 +227,13 @@ def test_to_json_has_the_batch_shape():
         1,
     )
     assert data["values"]["1.3"] == {"learner.national_total_rank": 1000, "params.national_rank_max": 500000}
+    assert data["reasons"] == {}
+
+
+def test_to_json_gives_the_reason_with_the_values_only():
+    facts = person(
+        id="N404", learner=None, nominee_account="A404", person_key=None, unit=None, rank_in_unit=None
+    )
+    (result,) = evaluate(shipped_rules(), [facts])
+    assert result.to_json(with_values=True)["reasons"]["1.3"] == "学号不在基准积分快照中"
+    assert sorted(result.to_json()) == ["category", "id", "rank", "rules", "status"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.eligibility.build import ROLE_OF, SNAPSHOT_RULES
 from tests.files import csv_file, id_number, xlsx_file
 
 ORG_HEADER = ["组织编码", "组织名称", "上级组织编码", "层级", "是否通讯站", "是否独立法人", "单位性质", "学员数",
@@ -192,14 +193,12 @@ def boundary_batch() -> Batch:
             recommending="R1",
             expect={"5.1": "pass", "5.4": "pass", **expect},
         )
-    # No snapshot row: every rule that reads it is missing.
-    b.nominate(
-        "NOROW",
-        "学员标兵",
-        account="NOBODY",
-        recommending=b.unit(),
-        expect={"1.3": "missing", "G.4": "missing"},
-    )
+    # A 学号 the snapshot does not have: every rule that reads the snapshot or the roles is missing, with
+    # or without a role in the roles file (no role used to make 4.1/5.1/6.1/7.1 fail).
+    for category in SNAPSHOT_RULES:
+        unknown_account(b, f"NOROW-{category}", category)
+        if category in ROLE_OF:
+            unknown_account(b, f"NOROW-ROLE-{category}", category, role=ROLE_OF[category])
     # Rank in unit with a tie at the top: both are first (1.1 pass); the third is not (warn).
     tied = b.unit()
     first = b.learner(tied, 总积分=40000, 年度积分=12000)
@@ -230,6 +229,17 @@ def boundary_batch() -> Batch:
     b.person("NOPHOTO", "学员标兵", evidence="承诺书", expect={"G.10": "missing"})
     extend_every_rule(b)
     return b
+
+
+def unknown_account(b: Batch, number: str, category: str, *, role: str = "") -> str:
+    """A nomination in a unit of its own for a 学号 the snapshot does not have (holding `role` there)."""
+    unit = b.unit(是否通讯站="是")
+    account = f"X{number}"
+    if role:
+        b.role(account, unit, role, **REVIEWER)
+    expect = dict.fromkeys(SNAPSHOT_RULES[category], "missing")
+    b.nominate(number, category, account=account, recommending=unit, expect=expect)
+    return account
 
 
 REVIEWER = {"是否专职": "是", "编审技能考核次数": 1, "培训学时": "5"}
@@ -365,17 +375,20 @@ def extend_every_rule(b: Batch) -> None:
     b.org("OACT2NOREC", "模范学习组织", evidence="承诺书;场景照片", expect={"9.4": "missing"}, 活动次数=2)
 
 
-@pytest.fixture(scope="module")
-def evaluated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("evaluate")
-    batch = boundary_batch()
+def run_evaluate(batch: Batch, folder: Path, *options: str) -> dict:
     files = batch.write(folder)
     out = folder / "result.json"
     jixing = Path(sys.executable).with_name("jixing")
-    args = [str(jixing), "evaluate", *[f"--{k}={v}" for k, v in files.items()], f"--out={out}"]
+    args = [str(jixing), "evaluate", *[f"--{k}={v}" for k, v in files.items()], f"--out={out}", *options]
     done = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    return batch, json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    batch = boundary_batch()
+    return batch, run_evaluate(batch, tmp_path_factory.mktemp("evaluate"))
 
 
 def test_evaluate_writes_the_documented_shape(evaluated):
@@ -401,6 +414,26 @@ def test_evaluate_decides_every_boundary(evaluated):
         for number, expect in batch.expected.items()
     }
     assert {k: v for k, v in mismatches.items() if v} == {}
+
+
+def test_evaluate_an_unknown_account_needs_completion_not_ineligible(evaluated):
+    _, result = evaluated
+    unknown = [n for n in result["nominations"] if n["id"].startswith("NOROW-")]
+    assert len(unknown) == 11  # the seven person categories, the four role categories once more with the role
+    lacking = {n["id"]: {k for k, v in n["rules"].items() if v == "missing"} for n in unknown}
+    assert lacking == {n["id"]: SNAPSHOT_RULES[n["category"]] for n in unknown}
+    assert {(n["status"], n["rank"]) for n in unknown} == {("incomplete", None)}
+
+
+def test_evaluate_with_values_gives_the_reason_for_an_unknown_account(tmp_path):
+    b = Batch()
+    b.holder("KNOWN", "优秀供稿员", "志愿者", expect={})  # a learner of the snapshot, not a 供稿员: 4.1 fails
+    unknown_account(b, "UNKNOWN", "优秀供稿员")
+    known, unknown = run_evaluate(b, tmp_path, "--with-values")["nominations"]
+    assert (known["rules"]["4.1"], known["reasons"], known["status"]) == ("fail", {}, "ineligible")
+    assert unknown["reasons"] == dict.fromkeys(SNAPSHOT_RULES["优秀供稿员"], "学号不在基准积分快照中")
+    assert unknown["values"]["4.1"] == {"nominee_account": "XUNKNOWN"}
+    assert (unknown["rules"]["4.1"], unknown["status"]) == ("missing", "incomplete")
 
 
 def test_evaluate_ranks_only_selectable_nominations(evaluated):

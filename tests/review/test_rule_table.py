@@ -1,5 +1,6 @@
 """The rule table on a nomination's page, for every role that may see it, and reviewers' decisions."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -103,3 +104,21 @@ def test_decision_is_in_the_history_in_words(client, world):
     body = client.get(reverse("portal:nomination_detail", args=[nomination.pk])).content.decode()
     assert "资格条件人工判定" in body and "G.1：符合（已核承诺书）" in body
     assert "nomination.decide" not in body
+
+
+def test_rule_table_says_why_an_unknown_account_lacks_data(client, world):
+    nomination, users = world
+    unknown = make_nomination(campaign=nomination.campaign, recommending_org=nomination.recommending_org,
+                              category_number=2, nominee_account="A404", nominee_name="查无此号",
+                              submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
+    client.force_login(users["taiyuan"])
+    body = client.get(reverse("portal:nomination_detail", args=[unknown.pk])).content.decode()
+    row = next(tr for tr in body.split("<tr")[1:] if "<td>2.3</td>" in tr)
+    # 判定依据, then 结果: the reason in words, the 学号 looked for, 缺少数据 (not 不符合).
+    assert re.sub(r"<[^>]+>", " ", row).split()[-3:] == [
+        "学号不在基准积分快照中",
+        "本申报学号：A404",
+        "缺少数据",
+    ]
+    heading = body[body.index('id="rule-table"') :].split("</h2>")[0]
+    assert "材料或数据不全" in heading and "不符合" not in heading

@@ -66,12 +66,14 @@ def live_outcomes(
 
 
 def _stored(result: el.Result) -> dict[str, Any]:
+    # A reason only where the engine gives one, as in results stored before reasons existed.
     return {
         rule_id: {
             "outcome": r.outcome.value,
             "values": {k: el.engine.displayable(v) for k, v in r.values.items()},
             "reviewed": r.reviewed,
         }
+        | ({"reason": r.reason} if r.reason else {})
         for rule_id, r in result.rules.items()
     }
 
@@ -117,7 +119,8 @@ def evaluate_campaign(campaign: Campaign) -> int:
 
 def rule_table(nomination: Nomination) -> list[dict[str, Any]]:
     """Rows for the rule table of one nomination: id, the plan's wording, how it is decided, the values
-    that decided it, the outcome, and the reviewer's decision if one was recorded."""
+    that decided it (with the reason in words, if any), the outcome, and the reviewer's decision if one
+    was recorded."""
     compiled = compiled_rules(nomination.campaign)
     stored: Mapping[str, Any] = nomination.rule_results or {}
     decisions = {d.rule_id: d for d in nomination.decisions.select_related("decided_by")}
@@ -133,6 +136,7 @@ def rule_table(nomination: Nomination) -> list[dict[str, Any]]:
                 "decided_by": rule.decided_by or rule.informational or "",
                 "outcome": entry["outcome"],
                 "values": entry["values"],
+                "reason": entry.get("reason", ""),
                 "reviewed": entry["reviewed"],
                 "decision": decisions.get(rule.id),
                 "awaits_decision": entry["outcome"] == "manual",

@@ -85,9 +85,11 @@ def pick_problem(nomination: Nomination) -> str | None:
     if nomination.status == "ineligible":
         return f"不符合条件（规则 {'、'.join(rules_with(nomination, 'fail'))} 不符合）"
     if nomination.status == "incomplete":
-        return (
-            f"材料或数据不全（规则 {'、'.join(rules_with(nomination, 'missing'))} 缺少数据），补齐前不能选入"
-        )
+        missing = rules_with(nomination, "missing")
+        results = nomination.rule_results or {}
+        reasons = dict.fromkeys(r for rule_id in missing if (r := results[rule_id].get("reason")))
+        why = "".join(f"；{reason}" for reason in reasons)
+        return f"材料或数据不全（规则 {'、'.join(missing)} 缺少数据{why}），补齐前不能选入"
     if nomination.status not in RANKED_STATUSES:
         return "资格状态未知"
     warned = rules_with(nomination, "warn")

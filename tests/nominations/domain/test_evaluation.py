@@ -16,6 +16,7 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import transition
 from jixing.nominations.models import Attachment, Nomination
 from jixing.people.domain.queries import current_snapshot
+from tests.eligibility.build import SNAPSHOT_RULES
 from tests.factories import (
     make_campaign,
     make_learner,
@@ -91,6 +92,36 @@ def test_evaluate_campaign_stores_status_rank_and_rule_values(world):
         "learner.national_total_rank": 1000,
         "params.national_rank_max": 500000,
     }
+
+
+def test_unknown_account_is_stored_as_needing_completion_not_ineligible(world):
+    tree, snapshot, campaign, _ = world
+    _nominate(tree, snapshot, campaign, 1, category_number=4)  # a 供稿员 the snapshot has, for comparison
+    unknown = make_nomination(campaign=campaign, recommending_org=tree["county"], category_number=4,
+                              nominee_account="A404", submitted_at=datetime(2023, 1, 5, tzinfo=UTC),
+                              declared_evidence=["承诺书", "场景照片"])  # fmt: skip
+    evaluate_campaign(campaign)
+    unknown.refresh_from_db()
+    assert unknown.status == "incomplete"  # 材料或数据不全: to be completed, not 不符合
+    lacking = {rule_id for rule_id, r in unknown.rule_results.items() if r["outcome"] == "missing"}
+    assert lacking == SNAPSHOT_RULES["优秀供稿员"]
+    for rule_id in lacking:
+        assert unknown.rule_results[rule_id] == {
+            "outcome": "missing",
+            "values": {"nominee_account": "A404"},
+            "reviewed": False,
+            "reason": "学号不在基准积分快照中",
+        }
+    # Rules that do not read the snapshot are decided as ever, and stored without a reason.
+    assert unknown.rule_results["G.10"] == {
+        "outcome": "pass",
+        "values": {"attachments": ["场景照片", "承诺书"]},
+        "reviewed": False,
+    }
+    row = next(r for r in rule_table(unknown) if r["id"] == "4.1")
+    assert (row["outcome"], row["reason"]) == ("missing", "学号不在基准积分快照中")
+    known = Nomination.objects.get(nominee_account="A1")
+    assert (known.rule_results["4.1"]["outcome"], "reason" in known.rule_results["4.1"]) == ("pass", False)
 
 
 def test_results_are_recomputed_only_after_a_change(world):

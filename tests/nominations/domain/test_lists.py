@@ -1,5 +1,6 @@
 """审核报送 in the domain: picking within quota and in order, the sealed scan, submission, reopening."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -18,6 +19,8 @@ from jixing.nominations.domain.transitions import transition
 from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, RecommendationList, SealedScan
+from tests.eligibility.build import SNAPSHOT_RULES
+from tests.factories import make_nomination
 from tests.review.screening_world import (
     add_nomination,
     add_unit,
@@ -119,6 +122,25 @@ def test_set_picks_refuses_an_incomplete_nomination(world):
     evaluate_campaign(world.campaign)
     with pytest.raises(ListRefused, match=r"材料或数据不全（规则 G.10 缺少数据），补齐前不能选入"):
         _pick(world, bare)
+
+
+def test_set_picks_refuses_an_unknown_account_and_says_why(world):
+    unknown = make_nomination(
+        campaign=world.campaign,
+        recommending_org=add_unit(world, "某中学"),
+        nominee_account="A404",
+        nominee_name="查无此号",
+        declared_evidence=["承诺书", "场景照片"],
+    )
+    evaluate_campaign(world.campaign)
+    with pytest.raises(ListRefused) as excinfo:
+        _pick(world, unknown)
+    # The rule ids in stored order, which PostgreSQL's jsonb does not keep: compared as a set.
+    found = re.search(
+        r"材料或数据不全（规则 (.+) 缺少数据；学号不在基准积分快照中），补齐前不能选入$", str(excinfo.value)
+    )
+    assert found is not None, str(excinfo.value)
+    assert set(found[1].split("、")) == SNAPSHOT_RULES["学员标兵"]
 
 
 def test_set_picks_needs_the_recommending_units_reason_for_a_warn_rule(world):
