@@ -21,10 +21,12 @@ class Campaign(models.Model):
     definition = models.JSONField("定义", default=dict)
     is_active = models.BooleanField("进行中", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Eligibility results are recomputed for the whole campaign when data they read has changed since
-    # the last evaluation (cross-nomination rules and ranks make partial recomputation wrong).
+    # Eligibility results are recomputed for the whole campaign, in the background, when data they read
+    # has changed since the last evaluation (campaigns.domain.staleness). refresh_queued_at: a refresh
+    # task is queued and has not started yet, so a change need not queue another.
     data_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refresh_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "评选活动"

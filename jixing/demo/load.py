@@ -276,7 +276,7 @@ def load_province(
         counts, rows = _create_nominations(province, campaign, ids, users)
         counts.update(write_outcomes(province, timeline, campaign=campaign, rows=rows, users=users))
         counts.update(orgs=len(ids), learners=len(province.learners), roles=len(province.roles))
-        # Eligibility results are computed once, by the first page that shows them (ensure_fresh).
+        # Eligibility results are computed by the background refresh this queues (the worker of make demo).
         mark_stale(campaign)
         record_event(
             action="demo.loaded",

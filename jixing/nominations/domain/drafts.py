@@ -87,11 +87,11 @@ def save_draft(
         form.is_valid()
         before = [getattr(locked, name) for name in RULE_INPUTS]
         touched = _apply_columns(locked, form)
-        if before != [getattr(locked, name) for name in RULE_INPUTS]:
-            mark_stale(locked.campaign)
         locked.draft_data = raw_values(spec, data)
         locked.draft_saved_at = now or timezone.now()
         locked.save(update_fields=[*touched, "draft_data", "draft_saved_at", "updated_at"])
+        if before != [getattr(locked, name) for name in RULE_INPUTS]:
+            mark_stale(locked.campaign)  # after the save: the refresh it queues reads the saved values
     for name in [*touched, "draft_data", "draft_saved_at", "updated_at"]:
         setattr(nomination, name, getattr(locked, name))
     return nomination

@@ -2,9 +2,12 @@
 
 Results (status, rank, every rule's outcome with the values that decided it) are stored on the
 nomination. Anything the rules read — a nomination, a decision, an attachment, the snapshot, the org
-tree, the roles — marks the campaign stale (`mark_stale`); pages that show results call `ensure_fresh`,
-which re-evaluates the whole campaign once. The whole campaign, because G.2/G.3/G.6 and the ranks
-depend on other nominations: a partial recomputation would be wrong.
+tree, the roles — marks the campaign stale (`mark_stale`), which queues a background task
+(nominations.tasks.refresh_results → `refresh`) that re-evaluates the whole campaign once. The whole
+campaign, because G.2/G.3/G.6 and the ranks depend on other nominations: a partial recomputation would
+be wrong. Pages only read the stored results (and say when a refresh is due: staleness.freshness); the
+domain actions that decide on results — picking and submitting a list, choosing and publishing the
+公示 — call `ensure_fresh` first, so that they never act on results older than the data.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils import timezone
 
 from jixing import eligibility as el
 from jixing.campaigns.domain.rules import compiled_rules
-from jixing.campaigns.domain.staleness import is_stale
+from jixing.campaigns.domain.staleness import is_stale, take_refresh
 from jixing.campaigns.models import Campaign, Quota
 from jixing.nominations.domain.facts import build_facts
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
@@ -36,6 +39,21 @@ def ensure_fresh(campaign: Campaign) -> bool:
         return False
     evaluate_campaign(campaign)
     return True
+
+
+def refresh(campaign_id: int) -> int:
+    """The background refresh a change queued: re-evaluate the whole campaign; the number of
+    nominations evaluated (0 when the campaign is gone).
+
+    It evaluates even when the timestamps say fresh: a change stamps the campaign when it is written and
+    becomes visible when it commits, so a refresh that started in between did not see it although it
+    started later — the refresh that change queued is the one that does. Changes written from now on
+    queue the next refresh (take_refresh), so none is missed and at most one waits at a time."""
+    take_refresh(campaign_id)
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return 0
+    return evaluate_campaign(campaign)
 
 
 def live_outcomes(

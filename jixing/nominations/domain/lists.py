@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.models import Campaign, Category
+from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.list_rules import (
     ListRefused,
     Pick,
@@ -90,6 +91,7 @@ def set_picks(
     reporting_unit = require_screener(actor)
     now = now or timezone.now()
     check_screen_phase(campaign, "选入推荐名单", now)
+    ensure_fresh(campaign)  # picks are judged on results as fresh as the data
     with transaction.atomic():
         rl = locked_list(campaign=campaign, reporting_unit=reporting_unit, create=True)
         require_open(rl)
@@ -189,12 +191,13 @@ def submit_list(
     G.7 with the Quota row locked, writes its audit event and queues its notices); marks the list
     submitted (time, who) and writes a "list.submit" audit event. Any refusal raises ListRefused and
     rolls everything back: no nomination moves and the list stays open. Reads stored eligibility
-    results: callers make them fresh first (evaluation.ensure_fresh).
+    results, made fresh first (evaluation.ensure_fresh).
     """
     if screened_unit(actor) is None or screened_unit(actor).pk != reporting_unit.pk:
         raise PermissionDenied("只有本报送单位的审核员可以报送推荐总表")
     now = now or timezone.now()
     check_screen_phase(campaign, "报送推荐总表", now)
+    ensure_fresh(campaign)
     try:
         with transaction.atomic():
             rl = locked_list(campaign=campaign, reporting_unit=reporting_unit, create=False)

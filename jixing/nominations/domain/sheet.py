@@ -14,6 +14,7 @@ from jixing.documents.recommendation_sheet import (
     SheetRow,
     build_recommendation_sheet,
 )
+from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.list_rules import rules_with
 from jixing.nominations.domain.screening import learners_by_account, seats_by_category
 from jixing.nominations.models import ListEntry, RecommendationList
@@ -117,8 +118,10 @@ def export_sheet(
     *, recommendation_list: RecommendationList, actor, now: datetime | None = None, ip: str | None = None
 ) -> tuple[bytes, str]:
     """The 推荐总表 XLSX and its file name. Side effect: an "export" audit event (who, which list,
-    how many rows, the file's sha256). Callers check the actor may see the list (can_view_list)."""
+    how many rows, the file's sha256). Callers check the actor may see the list (can_view_list). The
+    statuses on the sheet are made fresh first (evaluation.ensure_fresh)."""
     now = now or timezone.now()
+    ensure_fresh(recommendation_list.campaign)
     data = sheet_data(recommendation_list, today=timezone.localdate(now))
     content = build_recommendation_sheet(data)
     unit = recommendation_list.reporting_unit.name

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jixing.announcements.domain.queries import objections_visible_to
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import (
     LIST_ACTIONS,
@@ -34,7 +35,7 @@ from jixing.nominations.domain.drafts import (
     save_draft,
     submit_nomination,
 )
-from jixing.nominations.domain.evaluation import ensure_fresh, rule_table
+from jixing.nominations.domain.evaluation import rule_table
 from jixing.nominations.domain.forms_spec import form_spec
 from jixing.nominations.domain.history import event_label, last_return, nomination_events
 from jixing.nominations.domain.nominee import nominee_learner
@@ -176,8 +177,6 @@ def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = visible_nomination(request, pk)
-    if ensure_fresh(nomination.campaign):
-        nomination.refresh_from_db()
     spec = form_spec(nomination.category)
     events = [(event, event_label(event.action)) for event in nomination_events(nomination)]
     moves = available_moves(request.user, nomination)
@@ -195,6 +194,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit(request.user, nomination),
             "return_note": last_return(nomination) if nomination.state == "returned" else None,
             "rule_rows": rule_table(nomination),
+            "freshness": freshness(nomination.campaign),
             "can_decide": can_decide(request.user, nomination),
             # The objectors' names and phones: the province only (empty for everyone else).
             "objections": objections_visible_to(request.user)

@@ -35,8 +35,8 @@ from jixing.announcements.rules import is_province_admin
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.phases import PhaseChangeRefused, extend_phase
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
-from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
@@ -65,9 +65,9 @@ def lists(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in queries.LISTED_STATES else ""
     unit_id = parse_id(request.GET.get("unit"))
-    ensure_fresh(campaign)
     counts = queries.listed_counts(request.user, campaign=campaign)
     context = {
+        "freshness": freshness(campaign),
         "categories": categories,
         "category": category,
         "tabs": [(c, counts.get(c.id, 0)) for c in categories],
@@ -142,10 +142,10 @@ def publication(request: HttpRequest) -> HttpResponse:
         window = preview_window(campaign=campaign, starts_on=starts_on)
     except PublishRefused as exc:
         window_error = str(exc)
-    ensure_fresh(campaign)
     chosen = list(selected_for_publication(campaign))
     problems = publication_problems(campaign=campaign, chosen=chosen)
     context = {
+        "freshness": freshness(campaign),
         "form": form,
         "chosen": chosen,
         "rows": [(n, problems.get(n.pk, "")) for n in chosen],

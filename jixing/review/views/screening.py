@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from jixing.audit.models import AuditEvent
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.attachments import UploadRefused
-from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.list_rules import (
     can_view_list,
     in_screen_phase,
@@ -89,7 +89,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _category_context(request: HttpRequest, unit: Org, campaign: Campaign, number: int, **extra) -> dict:
     category = get_object_or_404(campaign.categories, number=number)
-    ensure_fresh(campaign)
     rl = list_of(campaign=campaign, reporting_unit=unit)
     seats = next(s for s in seats_by_category(campaign=campaign, reporting_unit=unit, recommendation_list=rl)
                  if s.category.pk == category.pk)  # fmt: skip
@@ -111,6 +110,7 @@ def _category_context(request: HttpRequest, unit: Org, campaign: Campaign, numbe
         "list": rl,
         "editable": list_is_open(campaign, rl),
         "in_phase": in_screen_phase(campaign),
+        "freshness": freshness(campaign),
         **extra,
     }
 
@@ -129,7 +129,6 @@ def save_picks(request: HttpRequest, number: int) -> HttpResponse:
     unit = _screener_unit(request)
     campaign = _campaign()
     category = get_object_or_404(campaign.categories, number=number)
-    ensure_fresh(campaign)
     ids = parse_ids(request.POST.getlist("row"))
     picks, values = picks_from_post(request.POST, ids=ids)
     try:
@@ -189,7 +188,6 @@ def list_page(request: HttpRequest, org_pk: int) -> HttpResponse:
     submission (its reviewers) and reopening (the province)."""
     unit = _list_unit(request, org_pk)
     campaign = _campaign()
-    ensure_fresh(campaign)
     rl = list_of(campaign=campaign, reporting_unit=unit)
     scan = latest_scan(rl) if rl else None
     is_screener = screened_unit(request.user) is not None
@@ -219,7 +217,6 @@ def sheet_download(request: HttpRequest, org_pk: int) -> HttpResponse:
     if rl is None or not rl.entries.exists():
         messages.error(request, "推荐名单为空：请先在各项目中选入推荐对象")
         return redirect("review:list", org_pk=unit.pk)
-    ensure_fresh(campaign)
     content, filename = export_sheet(recommendation_list=rl, actor=request.user, ip=client_ip(request))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=list.xlsx; filename*=UTF-8''{quote(filename)}"
@@ -268,7 +265,6 @@ def submit(request: HttpRequest, org_pk: int) -> HttpResponse:
     if screened_unit(request.user) is None:
         raise PermissionDenied("只有报送单位审核员可以报送推荐总表")
     campaign = _campaign()
-    ensure_fresh(campaign)
     try:
         rl = submit_list(campaign=campaign, reporting_unit=unit, actor=request.user, ip=client_ip(request))
     except ListRefused as exc:

@@ -23,6 +23,14 @@ from tests.review.screening_world import make_world, pdf_upload, refresh
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _refreshes_wait_for_a_worker(settings):
+    # As in production: a change queues the refresh of results in its own transaction and a worker runs it
+    # later. The suite's immediate backend would evaluate the whole campaign inside every racing
+    # transition, each waiting on the rows the others hold, which no deployment does.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
 def _run_at_once(jobs):
     """Run every job in its own thread, started together; returns (results, errors) in job order."""
     barrier = threading.Barrier(len(jobs))
