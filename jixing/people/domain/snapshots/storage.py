@@ -288,8 +288,11 @@ def _write_postgres(
         # table is never rewritten to set hint bits or by an anti-wraparound vacuum.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {part}")
+            # With the partition's bound as a CHECK from the start, COPY checks each row as it comes and
+            # ATTACH PARTITION needs no scan of the whole table to prove it.
             cursor.execute(
-                f"CREATE TABLE {part} (LIKE people_learner INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+                f"CREATE TABLE {part} (LIKE people_learner INCLUDING DEFAULTS INCLUDING CONSTRAINTS,"
+                f" CHECK (snapshot_id = {int(snapshot.pk)}))"
             )
             # The rows take `total` ids reserved from people_learner's own sequence, numbered by the
             # server as they arrive; the partition keeps them when attached.
@@ -320,8 +323,7 @@ def _write_postgres(
     _build_indexes(part)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"ALTER TABLE {part} ADD CONSTRAINT {part}_pkey PRIMARY KEY USING INDEX {part}_pkey,"
-            f" ADD CHECK (snapshot_id = {int(snapshot.pk)})"
+            f"ALTER TABLE {part} ADD CONSTRAINT {part}_pkey PRIMARY KEY USING INDEX {part}_pkey"
         )
         cursor.execute(f"ANALYZE {part}")
         cursor.execute(
