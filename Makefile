@@ -56,6 +56,11 @@ demo: install system-deps
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/jixing runserver $(HOST):$(PORT)
 
+# The way a province runs it: gunicorn with several workers and task workers of their own (scripts/serve.sh;
+# README 部署 lists the environment). Set DATABASE_URL and the keys first; nothing demo is loaded.
+serve: install system-deps
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
 lint: install-test
 	$(BIN)/ruff check jixing tests benchmarks
 	$(BIN)/ruff format --check jixing tests benchmarks

@@ -325,6 +325,23 @@ if _tasks_backend not in TASKS_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
 
+# The cache holds what every app process must count together (the public form's rate limit): Redis when
+# JIXING_REDIS_URL is set (several machines, high rates), else a table of the database itself, which every
+# process of one deployment shares with nothing more installed. Never a per-process memory cache: with
+# several workers each would count alone and a limit of 10 would let 10 per worker through.
+CACHE_TABLE = "jixing_cache"
+REDIS_URL = env_str("JIXING_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jixing",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
 # Which campaign the pages show; empty means the newest active one.
 CURRENT_CAMPAIGN = env_str("JIXING_CAMPAIGN", "")
 

@@ -1,8 +1,9 @@
 """A modest per-address limit for the public form, so that it cannot be flooded.
 
-Counts attempts (accepted or not) in Django's cache for a fixed window from the first attempt. With
-the default in-process cache the count is per worker process; production with several workers should
-configure a shared cache (CACHES) for the limit to hold across them.
+Counts attempts (accepted or not) in Django's cache for a fixed window from the first attempt. The cache
+is shared by every app process (settings.CACHES: Redis, or the database's own table), so the limit holds
+across workers and machines. Redis counts atomically; the database cache reads and writes the count, so two
+attempts at the very same moment may count once — a limit against flooding, not an exact quota.
 """
 
 from __future__ import annotations

@@ -322,9 +322,7 @@ def _write_postgres(
         cursor.execute(f"ALTER TABLE {part} ALTER COLUMN id DROP IDENTITY")
     _build_indexes(part)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE {part} ADD CONSTRAINT {part}_pkey PRIMARY KEY USING INDEX {part}_pkey"
-        )
+        cursor.execute(f"ALTER TABLE {part} ADD CONSTRAINT {part}_pkey PRIMARY KEY USING INDEX {part}_pkey")
         cursor.execute(f"ANALYZE {part}")
         cursor.execute(
             f"ALTER TABLE people_learner ATTACH PARTITION {part} FOR VALUES IN ({int(snapshot.pk)})"
