@@ -12,6 +12,7 @@ domain actions that decide on results — picking and submitting a list, choosin
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from jixing import eligibility as el
 from jixing.campaigns.domain.rules import compiled_rules
-from jixing.campaigns.domain.staleness import is_stale, take_refresh
+from jixing.campaigns.domain.staleness import is_stale, mark_stale, take_refresh
 from jixing.campaigns.models import Campaign, Quota
 from jixing.nominations.domain.facts import build_facts
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
@@ -111,8 +112,9 @@ def evaluate_nominations(
 def evaluate_campaign(campaign: Campaign) -> int:
     """Evaluate every nomination of the campaign against its rules and store the results.
 
-    Side effects: updates status/rank/rule_results/evaluated_at of every nomination and the campaign's
-    evaluated_at. Returns the number of nominations evaluated.
+    Side effects: updates status/rank/rule_results/evaluated_at of every nomination (in short transactions,
+    see _store) and the campaign's evaluated_at; marks the campaign stale again when another writer kept
+    some rows locked throughout. Returns the number of nominations evaluated.
     """
     started = timezone.now()
     nominations = list(
@@ -128,11 +130,48 @@ def evaluate_campaign(campaign: Campaign) -> int:
         nomination.rank = result.rank
         nomination.rule_results = _stored(result)
         nomination.evaluated_at = started
-    with transaction.atomic():
-        Nomination.objects.bulk_update(nominations, RESULT_FIELDS, batch_size=500)
-        Campaign.objects.filter(pk=campaign.pk).update(evaluated_at=started)
+    locked = _store(nominations)
+    Campaign.objects.filter(pk=campaign.pk).update(evaluated_at=started)
     campaign.evaluated_at = started
+    if locked:
+        mark_stale(campaign)  # rows another writer held keep their old results until the next refresh
     return len(nominations)
+
+
+# Results are written this many nominations to a transaction; rows another transaction holds are tried again
+# LOCKED_RETRIES times, LOCKED_WAIT seconds apart (a transition holds its row for milliseconds).
+WRITE_BATCH = 500
+LOCKED_RETRIES = 5
+LOCKED_WAIT = 0.2
+
+
+def _store(nominations: list[Nomination]) -> int:
+    """Write the nominations' results, a batch to a short transaction of its own, skipping the rows another
+    transaction holds (a transition, a list being submitted) and trying them again a little later; the
+    number still held at the end.
+
+    Never waiting for a held row while holding others is what keeps the refresh from deadlocking with a
+    list submission that locks its nominations one by one on deadline day (on SQLite, where writers queue
+    for the one database lock, select_for_update does nothing and each batch simply waits its turn)."""
+    pending = nominations
+    for attempt in range(LOCKED_RETRIES + 1):
+        if attempt:
+            time.sleep(LOCKED_WAIT)
+        held = []
+        for start in range(0, len(pending), WRITE_BATCH):
+            batch = pending[start : start + WRITE_BATCH]
+            with transaction.atomic():
+                free = set(
+                    Nomination.objects.select_for_update(skip_locked=True)
+                    .filter(pk__in=[n.pk for n in batch])
+                    .values_list("pk", flat=True)
+                )
+                Nomination.objects.bulk_update([n for n in batch if n.pk in free], RESULT_FIELDS)
+            held += [n for n in batch if n.pk not in free]
+        pending = held
+        if not pending:
+            break
+    return len(pending)
 
 
 def rule_table(nomination: Nomination) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ serialised by BEGIN IMMEDIATE; the test database is a file, see tests/conftest.p
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -119,3 +120,37 @@ def test_list_submission_racing_single_recommends_never_passes_the_quota(media_r
         assert (list_state, picked_states) == (ListState.SUBMITTED, {S.RECOMMENDED})
     else:  # the refused list is kept whole: still open, its picks still 已申报, ready to submit again
         assert (list_state, picked_states) == (ListState.OPEN, {S.SUBMITTED})
+
+
+def test_the_background_refresh_and_a_writer_locking_nominations_in_the_other_order_both_finish(media_root):
+    """The refresh writes results while a writer holds one nomination and then takes another, the order a
+    list submission locks its picks in. Holding every row it wrote while waiting for the held one (as one
+    big transaction would) deadlocks on PostgreSQL; both finish, and every result is stored in the end."""
+    from jixing.nominations.domain.evaluation import evaluate_campaign
+
+    world = make_world(nominations=5, seats=2)
+    first, last = world.nominations[0], world.nominations[-1]
+    holding, refreshing = threading.Event(), threading.Event()
+
+    def writer():
+        from django.db import transaction
+
+        with transaction.atomic():
+            Nomination.objects.select_for_update().filter(pk=last.pk).update(summary="改动一")
+            holding.set()
+            refreshing.wait(timeout=10)
+            time.sleep(0.3)  # the refresh is writing meanwhile
+            Nomination.objects.select_for_update().filter(pk=first.pk).update(summary="改动二")
+        return "written"
+
+    def refresh_results():
+        holding.wait(timeout=10)
+        refreshing.set()
+        return evaluate_campaign(world.campaign)
+
+    results, errors = _run_at_once([writer, refresh_results])
+    assert errors == [None, None]
+    stored = Nomination.objects.filter(campaign=world.campaign)
+    assert results == ["written", stored.count()]
+    assert {n.summary for n in stored.filter(pk__in=[first.pk, last.pk])} == {"改动一", "改动二"}
+    assert all(n.rule_results for n in stored)
