@@ -9,6 +9,7 @@ urlpatterns = [
     path("learners/", views.learner_list, name="learner_list"),
     path("roles/", views.role_list, name="role_list"),
     path("nominations/", views.nomination_list, name="nomination_list"),
+    path("results/<int:campaign_pk>/freshness/", views.results_freshness, name="results_freshness"),
     path("nominations/new/", views.nomination_start, name="nomination_start"),
     path("nominations/new/<int:number>/", views.nomination_pick, name="nomination_pick"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),

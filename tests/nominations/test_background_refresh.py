@@ -120,6 +120,11 @@ def test_a_rolled_back_change_leaves_no_refresh_queued(queued, world):
     assert Campaign.objects.get().refresh_queued_at is None
 
 
+def _poll(client, nomination, **query):
+    url = reverse("portal:results_freshness", args=[nomination.campaign_id])
+    return client.get(url, query, HTTP_HX_REQUEST="true")
+
+
 def test_pages_never_evaluate_and_say_the_results_are_being_refreshed(queued, world, client, monkeypatch):
     nomination, users = world
     when = timezone.localtime(nomination.campaign.evaluated_at)
@@ -132,8 +137,11 @@ def test_pages_never_evaluate_and_say_the_results_are_being_refreshed(queued, wo
     mark_stale(nomination.campaign)
     body = _page(client, users["school"], nomination)
     assert "判定更新中" in body and f"{when:%-m月%-d日 %H:%M:%S} 的判定结果" in body
-    # The banner asks for the page again and puts its new results region in place of the old one.
-    assert 'hx-trigger="every 3s"' in body and 'hx-select="#results"' in body
+    # The banner polls the light freshness answer; the results region waits for its event.
+    poll = reverse("portal:results_freshness", args=[nomination.campaign_id])
+    assert f'hx-get="{poll}?region=results"' in body and 'hx-trigger="every 5s"' in body
+    assert 'hx-trigger="results-fresh from:body"' in body and 'hx-select="#results"' in body
+    assert _poll(client, nomination, region="results").status_code == 204  # still due: nothing to swap
     client.force_login(users["province"])
     mark_second_factor_passed(client, users["province"])
     for url in (reverse("review:province_lists"), reverse("review:province_publication")):
@@ -142,14 +150,19 @@ def test_pages_never_evaluate_and_say_the_results_are_being_refreshed(queued, wo
         assert "判定更新中" in response.content.decode(), url
 
 
-def test_once_refreshed_the_polled_page_carries_the_new_results_without_the_banner(queued, world, client):
+def test_once_refreshed_the_results_region_is_told_and_its_page_carries_the_new_results(
+    queued, world, client
+):
     nomination, users = world
     record_decision(nomination, rule_id="G.1", holds=True, comment="承诺书已核", actor=users["reviewer"])
     assert "判定更新中" in _page(client, users["school"], nomination)
+    assert _poll(client, nomination, region="results").status_code == 204
     run_worker()
-    polled = _page(client, users["school"], nomination, HTTP_HX_REQUEST="true")
-    assert "判定更新中" not in polled and 'id="results"' in polled
-    assert "承诺书已核" in polled
+    answer = _poll(client, nomination, region="results")
+    assert answer.status_code == 200 and answer["HX-Trigger"] == "results-fresh"
+    again = _page(client, users["school"], nomination, HTTP_HX_REQUEST="true")
+    assert "判定更新中" not in again and 'id="results"' in again
+    assert "承诺书已核" in again
 
 
 def test_a_page_with_a_form_only_offers_to_load_again_once_fresh(queued, world, client):
@@ -157,8 +170,18 @@ def test_a_page_with_a_form_only_offers_to_load_again_once_fresh(queued, world, 
     nomination, users = world
     mark_stale(nomination.campaign)
     body = _page(client, users["reviewer"], nomination)
-    assert "判定更新中" in body and 'hx-select="#freshness"' in body
+    poll = reverse("portal:results_freshness", args=[nomination.campaign_id])
+    assert "判定更新中" in body and f'hx-get="{poll}"' in body and 'hx-swap="outerHTML"' in body
+    assert _poll(client, nomination).status_code == 204
     run_worker()
-    polled = _page(client, users["reviewer"], nomination, HTTP_HX_REQUEST="true")
-    assert "判定已更新" in polled and "重新载入本页" in polled
+    fresh = _poll(client, nomination).content.decode()
+    assert "判定已更新" in fresh and "重新载入本页" in fresh
     assert "判定已更新" not in _page(client, users["reviewer"], nomination)  # a plain visit: nothing to say
+
+
+def test_the_freshness_answer_needs_a_login_and_a_campaign_that_exists(world, client):
+    nomination, users = world
+    url = reverse("portal:results_freshness", args=[nomination.campaign_id])
+    assert client.get(url).status_code == 302
+    client.force_login(users["school"])
+    assert client.get(reverse("portal:results_freshness", args=[999_999])).status_code == 404

@@ -23,6 +23,9 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "portal:learner_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "portal:role_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "portal:nomination_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
+    # Whether the campaign's results are fresh: one fact, the same for every signed-in user (this world's
+    # campaign was never evaluated, so the answer is 204, "still due").
+    "portal:results_freshness": ("get", {}, (L, 204, 204, 204, 204, 204)),
     "portal:nomination_start": ("get", {}, (L, OK, OK, OK, OK, 403)),
     "portal:nomination_pick": ("get", {}, (L, 403, OK, 403, 403, 403)),
     "portal:nomination_detail": ("get", {}, (L, OK, OK, OK, 404, OK)),

@@ -33,6 +33,7 @@ PARAMS: dict[str, list[str]] = {
     "portal:learner_list": ["q", "page"],
     "portal:role_list": ["q", "page"],
     "portal:nomination_list": ["q", "page", "state"],
+    "portal:results_freshness": ["region"],
     "portal:nomination_start": ["category", "learner"],
     "portal:nomination_pick": ["q", "page"],
     "portal:nomination_detail": [],

@@ -68,8 +68,9 @@ class Freshness:
 
     stale: bool
     evaluated_at: datetime | None
+    campaign_id: int
 
 
 def freshness(campaign: Campaign) -> Freshness:
     campaign.refresh_from_db(fields=["data_changed_at", "evaluated_at"])
-    return Freshness(is_stale(campaign), campaign.evaluated_at)
+    return Freshness(is_stale(campaign), campaign.evaluated_at, campaign.pk)

@@ -1,7 +1,8 @@
 """The portal's pages: shared lists (lists.py), nomination pages (nominations.py), evidence files
-(attachments.py)."""
+(attachments.py), the results' freshness for the 判定更新中 banner (freshness.py)."""
 
 from jixing.portal.views.attachments import attachment_delete, attachment_download, attachment_upload
+from jixing.portal.views.freshness import results_freshness
 from jixing.portal.views.lists import home, learner_list, nomination_list, org_list, role_list
 from jixing.portal.views.nominations import (
     nomination_act,
@@ -26,5 +27,6 @@ __all__ = [
     "nomination_pick",
     "nomination_start",
     "org_list",
+    "results_freshness",
     "role_list",
 ]
