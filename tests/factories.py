@@ -104,3 +104,21 @@ def make_nomination(
         state=state,
         **defaults,
     )
+
+
+def make_evaluated_nomination():
+    """A small province, a snapshot with learner A1, and one submitted 学员标兵 nomination of A1 with its
+    承诺书, evaluated as the background refresh would have: (tree, nomination). G.1 awaits a reviewer."""
+    from jixing.nominations.domain.evaluation import evaluate_campaign
+    from jixing.nominations.models import Attachment
+
+    tree = make_small_province()
+    snapshot = make_snapshot()
+    make_learner(snapshot=snapshot, org=tree["dept"], account_id="A1", national_total_rank=1000)
+    campaign = make_campaign()
+    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A1",
+                                 submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
+    Attachment.objects.create(nomination=nomination, kind="承诺书", file="x.pdf", original_name="承诺书.pdf")
+    evaluate_campaign(campaign)
+    nomination.refresh_from_db()
+    return tree, nomination

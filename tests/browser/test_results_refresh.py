@@ -4,22 +4,15 @@ background refresh has stored them the page puts them in place by itself — no 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import expect
 
 from jixing.accounts.enums import UserRole
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.nominations.domain.decisions import record_decision
-from jixing.nominations.domain.evaluation import evaluate_campaign, refresh
-from jixing.nominations.models import Attachment
+from jixing.nominations.domain.evaluation import refresh
 from tests.factories import (
-    make_campaign,
-    make_learner,
-    make_nomination,
-    make_small_province,
-    make_snapshot,
+    make_evaluated_nomination,
     make_user,
 )
 
@@ -29,15 +22,8 @@ PASSWORD = "测试口令-jixing-2022"
 
 def test_the_page_updates_itself_once_the_refresh_has_run(browser, live_server, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    tree = make_small_province()
-    snapshot = make_snapshot()
-    make_learner(snapshot=snapshot, org=tree["dept"], account_id="A1", national_total_rank=1000)
-    campaign = make_campaign()
-    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A1",
-                                 submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
-    Attachment.objects.create(nomination=nomination, kind="承诺书", file="x.pdf", original_name="承诺书.pdf")
-    evaluate_campaign(campaign)
-    nomination.refresh_from_db()
+    tree, nomination = make_evaluated_nomination()
+    campaign = nomination.campaign
     reviewer = make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"])
     school = make_user(username="school", role=UserRole.UNIT_ADMIN, org=tree["school"])
     school.set_password(PASSWORD)

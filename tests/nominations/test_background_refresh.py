@@ -6,7 +6,7 @@ once), and run them with `jixing db_worker --batch`, the worker of `make demo`, 
 from closing the test's database connection between tasks).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -19,15 +19,9 @@ from jixing.campaigns.domain.staleness import QUEUED_EXPIRES, freshness, mark_st
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain import evaluation
 from jixing.nominations.domain.decisions import record_decision
-from jixing.nominations.domain.evaluation import evaluate_campaign
-from jixing.nominations.models import Attachment
 from tests.conftest import mark_second_factor_passed
 from tests.factories import (
-    make_campaign,
-    make_learner,
-    make_nomination,
-    make_small_province,
-    make_snapshot,
+    make_evaluated_nomination,
     make_user,
 )
 
@@ -49,15 +43,7 @@ def run_worker() -> None:
 
 @pytest.fixture
 def world():
-    tree = make_small_province()
-    snapshot = make_snapshot()
-    make_learner(snapshot=snapshot, org=tree["dept"], account_id="A1", national_total_rank=1000)
-    campaign = make_campaign()
-    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A1",
-                                 submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
-    Attachment.objects.create(nomination=nomination, kind="承诺书", file="x.pdf", original_name="承诺书.pdf")
-    evaluate_campaign(campaign)
-    nomination.refresh_from_db()
+    tree, nomination = make_evaluated_nomination()
     province = make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"])
     reviewer = make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"])
     school = make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"])

@@ -8,13 +8,10 @@ from django.urls import reverse
 
 from jixing.accounts.enums import UserRole
 from jixing.nominations.domain.evaluation import evaluate_campaign
-from jixing.nominations.models import Attachment, RuleDecision
+from jixing.nominations.models import RuleDecision
 from tests.factories import (
-    make_campaign,
-    make_learner,
+    make_evaluated_nomination,
     make_nomination,
-    make_small_province,
-    make_snapshot,
     make_user,
 )
 
@@ -23,13 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
-    tree = make_small_province()
-    snapshot = make_snapshot()
-    make_learner(snapshot=snapshot, org=tree["dept"], account_id="A1", national_total_rank=1000)
-    campaign = make_campaign()
-    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A1",
-                                 submitted_at=datetime(2023, 1, 5, tzinfo=UTC))  # fmt: skip
-    Attachment.objects.create(nomination=nomination, kind="承诺书", file="x.pdf", original_name="承诺书.pdf")
+    tree, nomination = make_evaluated_nomination()
     users = {
         "province": make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"]),
         "taiyuan": make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"]),
@@ -37,7 +28,6 @@ def world():
         "school": make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"]),
         "learner": make_user(username="l", role=UserRole.LEARNER, org=tree["dept"], account_id="A1"),
     }
-    evaluate_campaign(campaign)  # rows made by the ORM queue no refresh: evaluated as the refresh would
     return nomination, users
 
 
