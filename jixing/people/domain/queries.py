@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 
 from jixing.orgs.domain.queries import scope_root, subtree_q
@@ -24,6 +26,19 @@ def learners_visible_to(user, *, snapshot: Snapshot | None = None) -> QuerySet[L
     if user.account_id:
         return rows.filter(account_id=user.account_id)
     return Learner.objects.none()
+
+
+# What a 学号 looks like (digits, letters, a hyphen or underscore); a name has at least one other character.
+ACCOUNT_SHAPE = re.compile(r"[0-9A-Za-z_-]+")
+
+
+def matching_learners(rows: QuerySet[Learner], text: str) -> QuerySet[Learner]:
+    """`rows` narrowed to a search box's text: a 学号 when it has a 学号's shape — one lookup in the (学号,
+    snapshot) index, where `name contains … OR 学号 = …` read every row of the scope (2.5 s on 8 million,
+    benchmarks/pages.py) — else names containing it."""
+    if ACCOUNT_SHAPE.fullmatch(text):
+        return rows.filter(account_id=text)
+    return rows.filter(name__contains=text)
 
 
 def roles_visible_to(user) -> QuerySet[Role]:

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
-from jixing.people.domain.queries import learners_visible_to, roles_visible_to
+from jixing.people.domain.queries import learners_visible_to, matching_learners, roles_visible_to
 from jixing.security.params import search_text
 
 PAGE_SIZE = 50
@@ -64,7 +64,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
     q = search_text(request.GET.get("q"))
     if q:
-        rows = rows.filter(Q(name__contains=q) | Q(account_id=q))
+        rows = matching_learners(rows, q)
     return _list(request, "portal/learner_list.html", rows)
 
 
