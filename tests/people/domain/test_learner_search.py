@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 def rows():
     tree = make_small_province()
     snapshot = make_snapshot()
-    for account, name in [("1401000001", "欧阳晓明"), ("SX-0002", "巴依卡·凯力迪别克"), ("1401000003", "王晓")]:
+    for account, name in [
+        ("1401000001", "欧阳晓明"),
+        ("SX-0002", "巴依卡·凯力迪别克"),
+        ("1401000003", "王晓"),
+    ]:
         make_learner(snapshot=snapshot, org=tree["dept"], account_id=account, name=name)
     return Learner.objects.filter(snapshot=snapshot)
 
