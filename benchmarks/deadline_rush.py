@@ -17,7 +17,7 @@
      its nominations, so several send the same one up at the same moment; afterwards they browse;
    - reporting-unit reviewers (the demo's 16 accounts): the list page, a category's screening page, the
      freshness poll, and in 审核报送 a random choice of picks saved (a refusal beyond the seats is expected);
-   - the public: the 公示 page and now and then an objection, four simulated people per address
+   - the public: the 公示 page and now and then an objection, twenty simulated people per address
      (X-Forwarded-For), so the hourly limit per address answers 429 — expected, not an error.
    Every loop ends at the stage's deadline or after --max-requests requests, whichever comes first.
 3. Per stage: requests/s, p50/p95/p99 per page (URL with numbers replaced), errors (5xx, connection
@@ -56,6 +56,8 @@ JIXING = str(ROOT / ".venv" / "bin" / "jixing")
 REDIS = ("127.0.0.1", 6379)
 # Django logs a refused request (403 of a nomination another user has just sent up, 429 of the objection
 # limit) with its traceback as a warning: those the client counts as expected are not server errors.
+# Simulated public users per address: enough that an address goes past the hourly objection limit.
+PER_ADDRESS = 20
 EXPECTED_4XX = ("Forbidden", "Too Many Requests", "Bad Request", "Not Found")
 
 
@@ -286,7 +288,9 @@ def rush(args: argparse.Namespace, port: int, stage: dict, picks: bool) -> tuple
         username, pks = accounts[i % len(accounts)]
         threads.append(("unit_admin", browser(), (username, list(pks))))
         threads.append(("reviewer", browser(), (stage["reviewers"][i % len(stage["reviewers"])],)))
-        address = f"198.18.{(i // 4) // 250}.{(i // 4) % 250 + 1}"  # benchmarking range (RFC 2544)
+        # Benchmarking range (RFC 2544); PER_ADDRESS people behind each, as behind an office's NAT.
+        group = i // PER_ADDRESS
+        address = f"198.18.{group // 250}.{group % 250 + 1}"
         threads.append(("public", browser(address), (i,)))
     running = [threading.Thread(target=run_user, args=(role, b, plan, *extra), daemon=True)
                for role, b, extra in threads]  # fmt: skip
@@ -423,8 +427,11 @@ def report_stage(result: dict) -> None:
         print("  " + line)
     for page, count in sorted(stats.refused.items()):
         print(f"  expected refusal: {page} × {count}")
-    for page, what in stats.errors[:30]:
-        print(f"  ERROR {page}: {what}")
+    grouped: dict[tuple[str, str], int] = {}
+    for error in stats.errors:
+        grouped[error] = grouped.get(error, 0) + 1
+    for (page, what), count in sorted(grouped.items(), key=lambda item: -item[1])[:30]:
+        print(f"  ERROR {page}: {what} × {count}")
     for block in result["tracebacks"][:10]:
         print("  server log: " + block.replace("\n", "\n    "))
 
