@@ -190,7 +190,9 @@ def _database() -> dict:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'jixing.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=env_int("JIXING_DB_CONN_MAX_AGE", 0))
+    config = dj_database_url.parse(
+        url, conn_max_age=env_int("JIXING_DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so
         # read-then-write transactions (quota checks) serialise instead of failing with "database is locked".

@@ -165,3 +165,14 @@ def test_the_shared_cache_is_the_database_unless_redis_is_configured(tmp_path, r
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [backend, redis_url or settings.CACHE_TABLE]
+
+
+def test_connections_are_kept_and_checked_when_an_age_is_set(tmp_path):
+    """`make serve` sets JIXING_DB_CONN_MAX_AGE=60: each web worker reuses its connection, checked first."""
+    env = _env(tmp_path, DJANGO_SETTINGS_MODULE="jixing.settings", JIXING_DB_CONN_MAX_AGE="60")
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["60", "True"]
+    assert (
+        "JIXING_DB_CONN_MAX_AGE=${JIXING_DB_CONN_MAX_AGE:-60}" in (ROOT / "scripts" / "serve.sh").read_text()
+    )
