@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import multiprocessing
 import os
 import re
 import shutil
@@ -60,6 +59,7 @@ from snapshot_import import (
     child_env,
     drop_postgres,
     machine,
+    run_child,
 )
 
 FULL_SCALE = 8_000_000
@@ -201,40 +201,7 @@ def _pages(targets: dict[str, Any], requests: int, warmup: int, budget: float) -
     return {"pages": results}
 
 
-TASKS = {"setup": _setup, "import": _import, "build": build, "evaluate": _evaluate, "pages": _pages}
-
-
-def _child(task: str, env: dict[str, str], kwargs: dict[str, Any], sender: Any) -> None:
-    os.environ.update(env)
-    try:
-        import django
-
-        django.setup()
-        result = TASKS[task](**kwargs)
-    except Exception:
-        result = {"error": traceback.format_exc()}
-    sender.send(result)
-    sender.close()
-
-
 # --- in the parent process --------------------------------------------------------------------------------
-
-
-def run_child(task: str, env: dict[str, str], **kwargs: Any) -> dict[str, Any]:
-    """Run one task in a fresh spawned interpreter."""
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(task, env, kwargs, sender))
-    process.start()
-    sender.close()
-    try:
-        result = receiver.recv()
-    except EOFError:
-        result = {}
-    process.join()
-    if not result:
-        result = {"error": f"child process ended with exit code {process.exitcode} and no result"}
-    return result
 
 
 def prepare_files(folder: Path | None, learners: int, work: Path) -> tuple[Path, Path]:
@@ -296,16 +263,16 @@ def bench_database(vendor: str, args: argparse.Namespace, files: tuple[Path, Pat
     env = child_env(url, work / f"data-{vendor}")
     figures: dict[str, Any] = {"vendor": vendor}
     try:
-        setup = run_child("setup", env, orgs=str(orgs))
+        setup = run_child(_setup, env, orgs=str(orgs))
         if _failed("migrate + import_orgs", setup):
             return figures
         print(f"  migrate + import_orgs ({setup['orgs']:,} orgs)   {setup['seconds']:8.1f} s", flush=True)
-        figures["import"] = imported = run_child("import", env, path=str(learners), name="基准积分快照")
+        figures["import"] = imported = run_child(_import, env, path=str(learners), name="基准积分快照")
         if _failed("import_snapshot", imported):
             return figures
         print(f"  import_snapshot ({imported['rows']:,} rows)  {imported['seconds']:8.1f} s", flush=True)
         figures["build"] = built = run_child(
-            "build",
+            build,
             env,
             learners_path=str(learners),
             nominations=args.nominations,
@@ -316,13 +283,13 @@ def bench_database(vendor: str, args: argparse.Namespace, files: tuple[Path, Pat
             return figures
         steps = " · ".join(f"{step} {s:.1f} s" for step, s in built["seconds"].items())
         print(f"  campaign and nominations: {steps}\n    {built['counts']}", flush=True)
-        figures["evaluate"] = evaluated = run_child("evaluate", env)
+        figures["evaluate"] = evaluated = run_child(_evaluate, env)
         if _failed("evaluation", evaluated):
             return figures
         print("  " + evaluation_line(evaluated), flush=True)
         print("  pages:", flush=True)
         figures["pages"] = run_child(
-            "pages", env, targets=built, requests=args.requests, warmup=args.warmup, budget=args.page_budget
+            _pages, env, targets=built, requests=args.requests, warmup=args.warmup, budget=args.page_budget
         ).get("pages", [])
         for page in figures["pages"]:
             if "traceback" in page:

@@ -36,6 +36,7 @@ import sqlite3
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -158,16 +159,13 @@ def _naive(path: str, name: str, bulk: bool) -> dict[str, Any]:
             "peak_mb": _peak_mb()}  # fmt: skip
 
 
-TASKS = {"setup": _setup, "import": _import, "naive": _naive}
-
-
-def _child(task: str, env: dict[str, str], kwargs: dict[str, Any], sender: Any) -> None:
+def _child(task: Callable[..., dict], env: dict[str, str], kwargs: dict[str, Any], sender: Any) -> None:
     os.environ.update(env)
     try:
         import django
 
         django.setup()
-        result = TASKS[task](**kwargs)
+        result = task(**kwargs)
     except Exception:
         result = {"error": traceback.format_exc()}
     sender.send(result)
@@ -177,8 +175,9 @@ def _child(task: str, env: dict[str, str], kwargs: dict[str, Any], sender: Any) 
 # --- in the parent process --------------------------------------------------------------------------------
 
 
-def run_child(task: str, env: dict[str, str], **kwargs: Any) -> dict[str, Any]:
-    """Run one task in a fresh spawned interpreter (nothing inherited: its peak RSS is its own)."""
+def run_child(task: Callable[..., dict], env: dict[str, str], **kwargs: Any) -> dict[str, Any]:
+    """Run `task(**kwargs)` (a module-level function of a benchmark) in a fresh spawned interpreter with
+    `env`, Django set up there (nothing inherited: its peak RSS is its own); its result, or {"error": …}."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(task, env, kwargs, sender))
@@ -309,20 +308,20 @@ def bench_database(vendor: str, args: argparse.Namespace, files: tuple[Path, Pat
     env = child_env(url, work / f"data-{vendor}")
     figures: dict[str, Any] = {"vendor": vendor}
     try:
-        setup = run_child("setup", env, orgs=str(orgs))
+        setup = run_child(_setup, env, orgs=str(orgs))
         if "error" in setup:
             print("  setup FAILED:\n    " + setup["error"].strip().replace("\n", "\n    "))
             return figures
         print(f"  migrate + import_orgs ({setup['orgs']:,} orgs)      {setup['seconds']:8.2f} s")
-        figures["full"] = run_child("import", env, path=str(big), name="bench full")
+        figures["full"] = run_child(_import, env, path=str(big), name="bench full")
         show("import_snapshot (full file)", figures["full"])
         if not args.skip_baselines:
             print(f"  baselines on the first {args.baseline_rows:,} rows:")
-            figures["save"] = run_child("naive", env, path=str(small), name="bench save", bulk=False)
+            figures["save"] = run_child(_naive, env, path=str(small), name="bench save", bulk=False)
             show("Learner(...).save() per row", figures["save"])
-            figures["bulk"] = run_child("naive", env, path=str(small), name="bench bulk", bulk=True)
+            figures["bulk"] = run_child(_naive, env, path=str(small), name="bench bulk", bulk=True)
             show("bulk_create(batch_size=5000)", figures["bulk"])
-            figures["small"] = run_child("import", env, path=str(small), name="bench small")
+            figures["small"] = run_child(_import, env, path=str(small), name="bench small")
             show("import_snapshot", figures["small"])
             for line in ratio_lines(figures, args):
                 print("  " + line)
