@@ -335,21 +335,32 @@ def _fast_value(column: Column, cell: str) -> tuple[str, str]:
     if column.kind == Kind.INT:
         # As the row reader: thousands separators dropped, then digits only (one negated class stops at
         # the first other character), within the column's bounds.
+        # replace() copies every cell: only the few cells with a comma pay for it.
         digits = f"replace({cell}, ',', '')"
-        number = f"TRY_CAST({digits} AS INTEGER)"
         high = column.maximum if column.maximum is not None else MAX_INT
-        shape = f"{digits} <> '' AND strlen({digits}) <= 10 AND NOT regexp_matches({digits}, '[^0-9]')"
-        return number, f"{shape} AND {number} BETWEEN {column.minimum} AND {high}"
-    if column.kind == Kind.BOOL:
+        bounds = f"BETWEEN {column.minimum} AND {high}"
         return (
-            f"lower({cell}) IN ('是', 'y', '1', 'true')",
-            f"lower({cell}) IN ('是', '否', 'y', 'n', '1', '0', 'true', 'false')",
+            f"CASE WHEN contains({cell}, ',') THEN TRY_CAST({digits} AS INTEGER)"
+            f" ELSE TRY_CAST({cell} AS INTEGER) END",
+            f"CASE WHEN contains({cell}, ',') THEN {digits} <> '' AND strlen({digits}) <= 10"
+            f" AND NOT regexp_matches({digits}, '[^0-9]') AND TRY_CAST({digits} AS INTEGER) {bounds}"
+            f" ELSE regexp_full_match({cell}, '[0-9]{{1,10}}') AND TRY_CAST({cell} AS INTEGER) {bounds} END",
+        )
+    if column.kind == Kind.BOOL:
+        # lower() copies every cell: 是 and 否, what nearly every file holds, are told apart without it.
+        return (
+            f"CASE WHEN {cell} = '是' THEN true WHEN {cell} = '否' THEN false"
+            f" ELSE lower({cell}) IN ('是', 'y', '1', 'true') END",
+            f"{cell} IN ('是', '否') OR lower({cell}) IN ('是', '否', 'y', 'n', '1', '0', 'true', 'false')",
         )
     if column.kind != Kind.TEXT:
         return "NULL", "false"  # percent, decimal, choice, time: the exact reader
     if column.check is check_mobile:
         number = f"replace(replace({cell}, ' ', ''), '-', '')"
-        return number, f"regexp_full_match({number}, '1[0-9]{{10}}')"
+        return (
+            f"CASE WHEN regexp_full_match({cell}, '1[0-9]{{10}}') THEN {cell} ELSE {number} END",
+            f"regexp_full_match({cell}, '1[0-9]{{10}}') OR regexp_full_match({number}, '1[0-9]{{10}}')",
+        )
     if column.check is check_id_number:
         return _id_number(cell)
     if column.check is not None:
@@ -377,7 +388,8 @@ def _id_number(cell: str) -> tuple[str, str]:
         f" AND {birth} BETWEEN '19000101' AND $today AND try_strptime({birth}, '%Y%m%d') IS NOT NULL"
         f" AND {first17} // {10**15} IN ({provinces})"
     )
-    return f"upper({cell})", ok
+    # upper() copies every number: only those ending in a lower-case x need it.
+    return f"CASE WHEN ends_with({cell}, 'x') THEN upper({cell}) ELSE {cell} END", ok
 
 
 def _id_first17(cell: str) -> str:

@@ -150,6 +150,23 @@ def test_import_derives_units_and_ranks_in_unit_as_sql_and_python_would(tree):
     assert python == {a: stored[a][1] for a in "abcd"}
 
 
+def test_ranks_in_unit_order_by_both_points_up_to_the_largest_number_a_cell_may_hold(tree):
+    top = 2_147_483_647  # the template's largest count: the rank keys hold both points in one integer
+    rows = [
+        ["a", "甲", "10000000001", "", "TY-QX-S1", str(top), "0"],
+        ["b", "乙", "10000000002", "", "TY-QX-S1", str(top - 1), str(top)],
+        ["c", "丙", "10000000003", "", "TY-QX-S1", str(top), "1"],
+        ["d", "丁", "10000000004", "", "TY-QX-S1", "0", str(top)],
+    ]
+    result = _import(rows)
+    ranks = dict(Learner.objects.filter(snapshot=result.snapshot).values_list("account_id", "rank_by_total"))
+    by_annual = dict(
+        Learner.objects.filter(snapshot=result.snapshot).values_list("account_id", "rank_by_annual")
+    )
+    assert ranks == {"c": 1, "a": 2, "b": 3, "d": 4}
+    assert by_annual == {"b": 1, "d": 2, "c": 3, "a": 4}
+
+
 def test_the_previous_snapshot_serves_until_the_new_one_is_complete(tree):
     old = _import(_real_rows(3)).snapshot
     seen = []
