@@ -16,7 +16,7 @@ def _start(client, user, number, learner=None):
     client.force_login(user)
     data = {"category": str(number)}
     if learner is not None:
-        data["learner"] = str(learner.pk)
+        data["learner"] = learner.account_id
     return client.post(reverse("portal:nomination_start"), data)
 
 

@@ -92,7 +92,7 @@ def start_nomination(
         if actor.role == UserRole.LEARNER and learner.account_id != actor.account_id:
             raise PermissionDenied("学员只能为本人申报")
         # The learner must be one the actor may see in the current snapshot.
-        if not learners_visible_to(actor).filter(pk=learner.pk).exists():
+        if not learners_visible_to(actor).filter(account_id=learner.account_id).exists():
             raise StartRefused("该学员不在您的管辖范围内或不在当前基准积分快照中")
         identity, name = {"nominee_account": learner.account_id}, learner.name
     else:

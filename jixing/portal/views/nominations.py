@@ -46,7 +46,7 @@ from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import learners_visible_to
-from jixing.security.params import parse_id, search_text
+from jixing.security.params import search_text
 
 PICK_PAGE_SIZE = 20
 
@@ -79,11 +79,12 @@ def nomination_start(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您不能发起该项目的申报")
     learner = None
     if category.is_person:
-        learner_id = request.POST.get("learner", "")
+        # The pick page sends the 学号: a snapshot's rows are indexed by it, not by id (people/0005).
+        account = search_text(request.POST.get("learner"))
         if request.user.is_learner:
             learner = learners_visible_to(request.user).first()
-        elif (learner_pk := parse_id(learner_id)) is not None:
-            learner = get_object_or_404(learners_visible_to(request.user), pk=learner_pk)
+        elif account:
+            learner = get_object_or_404(learners_visible_to(request.user), account_id=account)
     try:
         nomination = start_nomination(
             category=category, actor=request.user, learner=learner, ip=client_ip(request)

@@ -158,3 +158,17 @@ def test_sqlite_rebuilds_its_indexes_only_for_a_snapshot_as_large_as_the_table(t
         assert EXPECTED_INDEXES <= first
     assert EXPECTED_INDEXES <= second
     assert EXPECTED_INDEXES <= _learner_indexes()
+
+
+def test_every_row_of_every_snapshot_has_an_id_of_its_own(tree):
+    # PostgreSQL: the rows' ids are reserved from the table's sequence and written by DuckDB (the first
+    # plus the row's line), with no index to refuse a repeat: two imports and a row the ORM adds after
+    # them must still not share one.
+    first, second = _import().snapshot, _import().snapshot
+    ids = list(Learner.objects.filter(snapshot__in=[first, second]).values_list("id", flat=True))
+    model = Learner.objects.filter(snapshot=second).first()
+    model.pk, model.account_id = None, "K0000099"
+    model.save()
+    assert len(ids) == len(set(ids)) == 8
+    assert model.pk not in ids and model.pk > max(ids)
+    assert Learner.objects.get(snapshot=second, account_id="K0000099").pk == model.pk

@@ -238,8 +238,8 @@ def _mask(value: str, head: int, tail: int) -> str:
 
 
 def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[int, int]]]:
-    """The snapshot's rows as a query (storage.COLUMNS but the snapshot, named by their columns), and
-    (unit id, learners) per unit.
+    """The snapshot's rows as a query (storage.COLUMNS but the snapshot, named by their columns, and each
+    row's line in the file), and (unit id, learners) per unit.
 
     The unit and both ranks in unit are window functions over the whole file: 1.1 and 2.1 read them for
     any learner without counting a unit's members at evaluation time. The ranks are computed on the few
@@ -257,7 +257,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[in
     by_total = "t.total_points::BIGINT * 2147483648 + t.annual_points"
     by_annual = "t.annual_points::BIGINT * 2147483648 + t.total_points"
     query = f"""SELECT
-              t.account_id, t.name,
+              t.line, t.account_id, t.name,
               {_mask(phone, 3, 4)} AS phone_masked,
               {_mask(id_number, 4, 4)} AS id_masked,
               {person_key_sql(id_number=id_number, name=person_name, phone=phone)} AS person_key,
@@ -277,7 +277,8 @@ def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[in
         """SELECT o.unit_id, count(*) FROM typed AS t JOIN orgs AS o ON o.code = t.org_code
            WHERE o.unit_id IS NOT NULL GROUP BY o.unit_id"""
     ).fetchall()
-    return storage.Rows(query, {"ipad": ipad, "opad": opad}), units
+    (lines,) = con.execute("SELECT coalesce(max(line), 0) FROM typed").fetchone()
+    return storage.Rows(query, {"ipad": ipad, "opad": opad}, lines=int(lines)), units
 
 
 def _make_current(
