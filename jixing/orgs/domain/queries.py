@@ -22,6 +22,14 @@ def subtree_q(root: Org, field: str = "") -> Q:
     return Q(**{f"{field}path__startswith": root.path})
 
 
+def subtree_ids(root: Org, *, limit: int) -> list[int] | None:
+    """The ids of the orgs of root's subtree (root included), or None when there are more than `limit`:
+    a list short enough to name in `org_id IN (...)`, which a table's (org, …) index answers with one range
+    per org, where a join to orgs on the path prefix may read the whole table."""
+    ids = list(Org.objects.filter(subtree_q(root)).order_by("pk").values_list("pk", flat=True)[: limit + 1])
+    return ids if len(ids) <= limit else None
+
+
 def orgs_visible_to(user) -> QuerySet[Org]:
     root = scope_root(user)
     if root is None:

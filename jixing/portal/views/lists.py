@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
-from jixing.people.domain.queries import learners_visible_to, matching_learners, roles_visible_to
-from jixing.security.params import search_text
+from jixing.people.domain.queries import (
+    learners_visible_to,
+    matching_learners,
+    phone_mask_of,
+    roles_visible_to,
+)
+from jixing.security.params import parse_int, search_text
 
 PAGE_SIZE = 50
+MAX_PAGE = 10**6
 
 
 def _page(request: HttpRequest, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _list(request: HttpRequest, template: str, rows, **context) -> HttpResponse:
+def counted_page(request: HttpRequest, rows: QuerySet) -> Page:
+    """A page of search results with their count from the same query (`COUNT(*) OVER ()`).
+
+    Paginator counts the rows and then reads the page: two passes over everything the search matches, each
+    as dear as the search (a name inside a unit's 27,000 learners is a LIKE on each of them). For searches
+    only: the window holds every matching row, which for a whole scope of millions would be worse.
+    """
+    paginator = Paginator(rows, PAGE_SIZE)
+    number = parse_int(request.GET.get("page"), low=1, high=MAX_PAGE) or 1
+    start = (number - 1) * PAGE_SIZE
+    found = list(rows.annotate(matches=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not found and number > 1:  # past the last page: the last one, as Paginator.get_page gives
+        return paginator.get_page(number)
+    paginator.count = found[0].matches if found else 0  # a cached_property: set, it is never queried
+    return Page(found, number, paginator)
+
+
+def _list(request: HttpRequest, template: str, rows, *, page: Page | None = None, **context) -> HttpResponse:
     """Render a list page, or only its table when HTMX asks (search as one types)."""
-    context.update(page=_page(request, rows), q=search_text(request.GET.get("q")))
+    context.update(page=page or _page(request, rows), q=search_text(request.GET.get("q")))
     if request.htmx:
         template = template.replace(".html", "_rows.html")
     return render(request, template, context)
@@ -63,9 +86,16 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def learner_list(request: HttpRequest) -> HttpResponse:
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
     q = search_text(request.GET.get("q"))
-    if q:
-        rows = matching_learners(rows, q)
-    return _list(request, "portal/learner_list.html", rows)
+    if not q:
+        return _list(request, "portal/learner_list.html", rows)
+    rows = matching_learners(rows, q)
+    return _list(
+        request,
+        "portal/learner_list.html",
+        rows,
+        page=counted_page(request, rows),
+        phone_mask=phone_mask_of(q),
+    )
 
 
 @login_required

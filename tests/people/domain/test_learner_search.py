@@ -1,11 +1,12 @@
-"""The learner search box: a 学号 is looked up exactly (the (学号, snapshot) index), anything else matches
-names; always inside the user's subtree."""
+"""The learner search box: a mobile number matches by its masked form, a 学号 is looked up exactly (the
+(学号, snapshot) index), anything else matches names; always inside the user's subtree."""
 
 import pytest
 
-from jixing.people.domain.queries import matching_learners
+from jixing.accounts.enums import UserRole
+from jixing.people.domain.queries import learners_visible_to, matching_learners, phone_mask_of
 from jixing.people.models import Learner
-from tests.factories import make_learner, make_small_province, make_snapshot
+from tests.factories import make_learner, make_small_province, make_snapshot, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,13 @@ pytestmark = pytest.mark.django_db
 def rows():
     tree = make_small_province()
     snapshot = make_snapshot()
-    for account, name in [
-        ("1401000001", "欧阳晓明"),
-        ("SX-0002", "巴依卡·凯力迪别克"),
-        ("1401000003", "王晓"),
+    for account, name, phone in [
+        ("1401000001", "欧阳晓明", "138****5678"),
+        ("SX-0002", "巴依卡·凯力迪别克", "139****5678"),
+        ("1401000003", "王晓", ""),
+        ("13912345678", "李明", "150****0000"),  # a 学号 that looks like a mobile number
     ]:
-        make_learner(snapshot=snapshot, org=tree["dept"], account_id=account, name=name)
+        make_learner(snapshot=snapshot, org=tree["dept"], account_id=account, name=name, phone_masked=phone)
     return Learner.objects.filter(snapshot=snapshot)
 
 
@@ -32,6 +34,13 @@ def rows():
         ("晓", ["欧阳晓明", "王晓"]),
         ("巴依卡·", ["巴依卡·凯力迪别克"]),
         ("欧阳", ["欧阳晓明"]),
+        ("13800135678", ["欧阳晓明"]),  # a whole mobile number, through its mask 138****5678
+        ("138 0013 5678", ["欧阳晓明"]),
+        ("138-0013-5678", ["欧阳晓明"]),
+        ("13899995678", ["欧阳晓明"]),  # the mask hides the middle four digits: the same mask
+        ("13800135679", []),
+        ("1380013567", []),  # ten digits: a 学号's shape, looked up whole
+        ("13912345678", ["李明", "巴依卡·凯力迪别克"]),  # the 学号, and the mask 139****5678
     ],
 )
 def test_a_learner_is_found_by_whole_account_or_by_part_of_the_name(rows, text, found):
@@ -42,3 +51,49 @@ def test_an_account_search_asks_for_the_account_alone(rows):
     """What lets the index answer it: no name LIKE beside the 学号 (an OR with it reads every row)."""
     sql = str(matching_learners(rows, "1401000001").query)
     assert "LIKE" not in sql.upper() and '"account_id" = 1401000001' in sql
+
+
+@pytest.mark.parametrize(
+    ("text", "mask"),
+    [
+        ("13800135678", "138****5678"),
+        (" 138 0013 5678", "138****5678"),
+        ("138-0013-5678", "138****5678"),
+        ("1380013567", None),
+        ("23800135678", None),
+        ("１３８００１３５６７８", None),  # full-width digits are no number the snapshot holds
+        ("王晓", None),
+    ],
+)
+def test_only_text_typed_as_a_mobile_number_has_a_phone_mask(text, mask):
+    assert phone_mask_of(text.strip()) == mask
+
+
+def test_a_phone_search_stays_inside_the_users_subtree():
+    tree = make_small_province()
+    snapshot = make_snapshot()
+    make_learner(
+        snapshot=snapshot, org=tree["dept"], account_id="A1", name="太原学员", phone_masked="138****5678"
+    )
+    make_learner(
+        snapshot=snapshot,
+        org=tree["datong_school"],
+        account_id="D1",
+        name="大同学员",
+        phone_masked="138****5678",
+    )
+    admin = make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"])
+    found = matching_learners(learners_visible_to(admin), "13800135678")
+    assert list(found.values_list("name", flat=True)) == ["太原学员"]
+
+
+def test_a_units_learners_are_named_by_org_ids_not_by_a_join_on_the_path():
+    """What lets the (org, snapshot) index answer a unit admin's search: `org_id IN (…)`, where a LIKE on
+    orgs.path through a join made SQLite read the whole snapshot."""
+    tree = make_small_province()
+    make_snapshot()
+    admin = make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"])
+    sql = str(matching_learners(learners_visible_to(admin), "王晓").query)
+    ids = sorted([tree["school"].pk, tree["dept"].pk])
+    assert f'"org_id" IN ({", ".join(map(str, ids))})' in sql
+    assert "orgs_org" not in sql and "path" not in sql
