@@ -19,9 +19,9 @@
 4. The pages, in one child process through Django's test Client (in-process requests, the full middleware
    and templates, no HTTP server; the client keeps one database connection across requests), each as the
    user who uses it: the province's 申报列表 (first page, and filtered by state and a county's name),
-   名单核对, the 审核报送 page of category 1 of the reporting unit with the most nominations, the learner
-   search by 学号, by name and by phone (the list matches names and 学号 only: a phone number finds nobody
-   after scanning the whole scope) as the admin of the biggest unit and as the province, and a nomination's
+   名单核对, the 审核报送 page of category 1 of the reporting unit with the most nominations (its first
+   page), the learner search by 学号, by name and by phone (matched through the snapshot's masked phones,
+   inside the scope) as the admin of the biggest unit and as the province, and a nomination's
    page as its reviewer and as the province. Each page: warm-up
    requests, then --requests timed ones (fewer if they would exceed --page-budget seconds): median, p95
    and max, against the goals (median < 200 ms, p95 < 500 ms); then one request under
