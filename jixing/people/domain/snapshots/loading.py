@@ -184,12 +184,16 @@ def _check_rows(con: duckdb.DuckDBPyConnection, errors: ProblemList, warnings: P
     _listed(
         con,
         errors,
-        # Grouping finds the few repeated accounts; only their rows are joined back.
-        """WITH repeated AS (
-               SELECT account_id, min(line) AS first FROM typed WHERE account_id IS NOT NULL
-               GROUP BY account_id HAVING count(*) > 1)
-           SELECT t.line, t.account_id, '学号重复（与第 ' || r.first || ' 行重复）'
-           FROM typed AS t JOIN repeated AS r USING (account_id) WHERE t.line > r.first""",
+        # Grouping the accounts' 64-bit hashes finds the few that may repeat (grouping 8 million texts took
+        # twice as long); only their rows are grouped again by the accounts themselves.
+        """WITH twice AS (
+               SELECT hash(account_id) AS h FROM typed WHERE account_id IS NOT NULL
+               GROUP BY h HAVING count(*) > 1),
+           maybe AS (SELECT line, account_id FROM typed WHERE hash(account_id) IN (SELECT h FROM twice)),
+           repeated AS (
+               SELECT account_id, min(line) AS first FROM maybe GROUP BY account_id HAVING count(*) > 1)
+           SELECT m.line, m.account_id, '学号重复（与第 ' || r.first || ' 行重复）'
+           FROM maybe AS m JOIN repeated AS r USING (account_id) WHERE m.line > r.first""",
         "学号",
     )
     _listed(
