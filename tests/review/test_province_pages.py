@@ -217,7 +217,9 @@ def test_nomination_page_offers_no_single_publish_or_approval(client, world):
     body = client.get(reverse("portal:nomination_detail", args=[n.pk])).content.decode()
     assert 'value="publish"' not in body and 'value="deselect"' in body
     response = client.post(reverse("portal:nomination_act", args=[n.pk]), {"action": "publish"}, follow=True)
-    assert _messages(response) == ["报送、公示和审批针对整个名单进行，请在“审核报送”或“汇总公示”页面操作"]
+    assert _messages(response) == [
+        "“公示”对全部拟入选申报一起发布，不能单独公示一个申报：请在“汇总公示 · 发布公示”页面发布"
+    ]
     n.refresh_from_db()
     assert n.state == S.SELECTED
 

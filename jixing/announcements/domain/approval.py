@@ -15,7 +15,7 @@ from jixing.audit.domain.events import record_event
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.states import Action
-from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.domain.transitions import TransitionRefused, list_transition, transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 
@@ -60,7 +60,7 @@ def record_approval(
     Allowed only after every objection window has closed and every objection has been handled, with
     the approval's document reference (批复文号) and a date not in the future. Refused with
     ApprovalRefused, nothing changed.
-    Side effects, in one transaction: an Approval row; each nomination APPROVED through transition()
+    Side effects, in one transaction: an Approval row; each nomination APPROVED through list_transition()
     (audit event, staleness mark); an audit event `announcement.approve`.
     """
     if not is_province_admin(actor):
@@ -81,7 +81,7 @@ def record_approval(
         )
         for nomination in published:
             try:
-                transition(nomination, Action.APPROVE, actor=actor, now=now, ip=ip)
+                list_transition(nomination, Action.APPROVE, actor=actor, now=now, ip=ip)
             except TransitionRefused as exc:
                 raise ApprovalRefused(f"{nomination.number}：{exc}") from exc
         approval = Approval.objects.create(

@@ -20,7 +20,7 @@ from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.facts import SELECTED_STATES
 from jixing.nominations.domain.states import Action
-from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.domain.transitions import TransitionRefused, list_transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import current_snapshot
@@ -64,7 +64,7 @@ def publish(
     (CalendarUnknown), when a chosen nomination is ineligible or incomplete, or when one person is
     chosen twice (G.3).
     Side effects, in one transaction: an Announcement with its window and one entry per nomination
-    (the public name, unit and category only); each nomination PUBLISHED through transition() (its
+    (the public name, unit and category only); each nomination PUBLISHED through list_transition() (its
     audit event, staleness mark and notification of the people concerned); an audit event
     `announcement.publish`.
     """
@@ -101,7 +101,7 @@ def publish(
         first = AnnouncementEntry.objects.filter(announcement__campaign=campaign).count()
         for position, nomination in enumerate(chosen, start=first + 1):
             try:
-                transition(nomination, Action.PUBLISH, actor=actor, now=now, ip=ip)
+                list_transition(nomination, Action.PUBLISH, actor=actor, now=now, ip=ip)
             except TransitionRefused as exc:
                 raise PublishRefused(f"{nomination.number}：{exc}。本次未发布任何公示。") from exc
             name, unit = public[nomination.pk]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jixing.accounts.enums import UserRole
 from jixing.campaigns.enums import CategoryKind, Recommender
 from jixing.campaigns.models import Campaign, Category
-from jixing.nominations.domain.states import Action, Move, find_move, moves_from
+from jixing.nominations.domain.states import LIST_ACTIONS, Action, Move, find_move, moves_from
 from jixing.nominations.domain.transitions import acts_as
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
@@ -21,12 +21,6 @@ from jixing.nominations.models import Nomination
 # The moves that send the form up; the form is edited by whoever may make one of them.
 SEND_ACTIONS = (Action.SUBMIT, Action.APPLY)
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.AWAITING_UNIT})
-# Moves made for the whole list at once by their own domain function, never one nomination at a time:
-# publishing opens the objection window and puts the entry on the public page
-# (announcements.domain.publishing.publish); approval needs the window closed and every objection
-# handled (announcements.domain.approval.record_approval); sending up to the province goes with the
-# reporting unit's sealed list (nominations.domain.lists.submit_list).
-LIST_ACTIONS = (Action.RECOMMEND, Action.PUBLISH, Action.APPROVE)
 
 
 def startable_categories(user, campaign: Campaign) -> list[Category]:

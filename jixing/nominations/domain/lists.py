@@ -3,7 +3,7 @@
 One list per (campaign, reporting unit), covering every category: the printed table is stamped once.
 Picks are ListEntry rows (place in the category's order, and the reason when that place departs from
 the default order, the stored rank). Submitting moves every picked nomination by Action.RECOMMEND
-through transition(), which checks the quota with the Quota row locked; the list is then read-only
+through list_transition(), which checks the quota with the Quota row locked; the list is then read-only
 until a province admin reopens it with a reason.
 
 Lock order, the same in every function here (PostgreSQL waits instead of deadlocking): the list row
@@ -35,7 +35,7 @@ from jixing.nominations.domain.list_rules import (
     validate_picks,
 )
 from jixing.nominations.domain.states import Action
-from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.domain.transitions import TransitionRefused, list_transition, transition
 from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, Nomination, RecommendationList, SealedScan
@@ -187,7 +187,7 @@ def submit_list(
 
     In one transaction: locks the list row; requires it open, not empty, and a sealed scan uploaded
     after its last change; checks every pick again (pickable, within seats, reasons for overrides);
-    moves every picked nomination by Action.RECOMMEND through transition() (which enforces G.8 and
+    moves every picked nomination by Action.RECOMMEND through list_transition() (which enforces G.8 and
     G.7 with the Quota row locked, writes its audit event and queues its notices); marks the list
     submitted (time, who) and writes a "list.submit" audit event. Any refusal raises ListRefused and
     rolls everything back: no nomination moves and the list stays open. Reads stored eligibility
@@ -218,7 +218,7 @@ def submit_list(
                 )
             _recheck(campaign=campaign, reporting_unit=reporting_unit, entries=entries)
             for entry in entries:
-                transition(entry.nomination, Action.RECOMMEND, actor=actor, now=now, ip=ip)
+                list_transition(entry.nomination, Action.RECOMMEND, actor=actor, now=now, ip=ip)
             rl.state, rl.submitted_at, rl.submitted_by = ListState.SUBMITTED, now, actor
             rl.save(update_fields=["state", "submitted_at", "submitted_by"])
             record_event(

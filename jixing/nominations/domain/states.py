@@ -30,6 +30,15 @@ class Action(models.TextChoices):
     COMMEND = "commend", "通报表扬"
 
 
+# Moves made for a whole list at once by their own domain function, never for one nomination alone:
+# sending up to the province goes with the reporting unit's sealed list (nominations.domain.lists.
+# submit_list); publishing opens the objection window and puts the entry on the public page
+# (announcements.domain.publishing.publish); approval needs the window closed and every objection
+# handled (announcements.domain.approval.record_approval). transitions.transition() refuses them;
+# those three functions move each nomination through transitions.list_transition().
+LIST_ACTIONS = frozenset({Action.RECOMMEND, Action.PUBLISH, Action.APPROVE})
+
+
 class Party(models.TextChoices):
     """Who acts, relative to the nomination (checked in transitions.acts_as)."""
 

@@ -1,6 +1,9 @@
 """The one entry point that changes a nomination's state: check → lock → change → audit.
 
 Views call `transition(...)` and turn `TransitionRefused` into a message; `PermissionDenied` becomes 403.
+The list moves (states.LIST_ACTIONS: 报送省平台, 公示, 审批通过) are refused there: they are made only by
+their list operation, which checks the list as a whole first and then moves each nomination through
+`list_transition(...)`, the same checks and audit behind a door of its own.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import Recommender
 from jixing.campaigns.models import Quota
-from jixing.nominations.domain.states import Action, Move, Party, find_move, parties_for
+from jixing.nominations.domain.states import LIST_ACTIONS, Action, Move, Party, find_move, parties_for
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.notifications.domain import notify, people_concerned
@@ -38,6 +41,14 @@ ON_SUBMITTED_LIST = frozenset(
 
 class TransitionRefused(Exception):
     """A move the rules do not allow now; the message tells the user why, in Chinese."""
+
+
+# Why a list move is refused for one nomination alone, and where the user makes it instead.
+LIST_ONLY: dict[str, str] = {
+    Action.RECOMMEND: "“报送省平台”随推荐总表一起进行，不能单独报送一个申报：请在“审核报送”页面报送推荐总表",
+    Action.PUBLISH: "“公示”对全部拟入选申报一起发布，不能单独公示一个申报：请在“汇总公示 · 发布公示”页面发布",
+    Action.APPROVE: "“审批通过”对全部公示中的申报一起登记，不能单独审批一个申报：请在“汇总公示 · 审批”页面登记",
+}
 
 
 def acts_as(user, nomination: Nomination) -> set[Party]:
@@ -122,14 +133,38 @@ def transition(
     now: datetime | None = None,
     ip: str | None = None,
 ) -> Nomination:
-    """Move `nomination` by `action`.
+    """Move `nomination` by `action`, any move of the state table but the list moves.
 
     Side effects: the row is locked and saved with its new state (and submitted_at on submission); an
     audit event with before/after is written in the same transaction; the people concerned are notified
-    once it commits (returned, rejected, sent up, published, withdrawn, commended).
-    Raises PermissionDenied when the actor may not make this move, TransitionRefused when the state,
-    the phase window (G.8), G.6, G.7 or a missing reason forbids it. On refusal nothing changes.
+    once it commits (returned, rejected, withdrawn, commended, …).
+    Raises PermissionDenied when the actor may not make this move, TransitionRefused for a list move
+    (LIST_ACTIONS: made only with the whole list) and when the state, the phase window (G.8), G.6 or a
+    missing reason forbids it. On refusal nothing changes.
     """
+    if action in LIST_ACTIONS:
+        raise TransitionRefused(LIST_ONLY[action])
+    return _move(nomination, action, actor=actor, reason=reason, now=now, ip=ip)
+
+
+def list_transition(
+    nomination: Nomination, action: str, *, actor, now: datetime | None = None, ip: str | None = None
+) -> Nomination:
+    """Move one nomination of a list by a list move (报送省平台, 公示, 审批通过).
+
+    Called only by the list operations, after they have checked the list as a whole: lists.submit_list
+    (RECOMMEND), announcements' publishing.publish (PUBLISH) and approval.record_approval (APPROVE).
+    The same checks, lock, audit event and notices as transition(), G.7 included for RECOMMEND.
+    """
+    if action not in LIST_ACTIONS:
+        raise ValueError(f"list_transition makes list moves only, not {action!r}")
+    return _move(nomination, action, actor=actor, reason="", now=now, ip=ip)
+
+
+def _move(
+    nomination: Nomination, action: str, *, actor, reason: str, now: datetime | None, ip: str | None
+) -> Nomination:
+    """check → lock → change → audit → notify on commit; shared by transition() and list_transition()."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = (

@@ -20,7 +20,6 @@ from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import (
-    LIST_ACTIONS,
     SEND_ACTIONS,
     available_moves,
     can_edit,
@@ -213,9 +212,6 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action in SEND_ACTIONS:
         return redirect("portal:nomination_edit", pk=nomination.pk)
-    if action in LIST_ACTIONS:
-        messages.error(request, "报送、公示和审批针对整个名单进行，请在“审核报送”或“汇总公示”页面操作")
-        return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     reason = request.POST.get("reason", "")
     if problem := length_problem(reason, what="理由", cap=REASON_MAX):
         messages.error(request, problem)

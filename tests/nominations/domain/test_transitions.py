@@ -1,15 +1,18 @@
 """The state table, row by row: the right party in the right phase moves; everyone else is refused."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
+import jixing
 from jixing.accounts.enums import UserRole
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Quota
-from jixing.nominations.domain.states import MOVES, Action, Party
-from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.domain.states import LIST_ACTIONS, MOVES, Action, Party
+from jixing.nominations.domain.transitions import TransitionRefused, list_transition, transition
 from jixing.nominations.enums import NominationState as S
 from tests.factories import make_campaign, make_nomination, make_small_province, make_user
 
@@ -40,13 +43,20 @@ def _nomination(world, state):
     )
 
 
+def _door(move):
+    """The function a move goes through: list moves only with their list (list_transition)."""
+    if move.action in LIST_ACTIONS:
+        return lambda nomination, action, *, reason, **kwargs: list_transition(nomination, action, **kwargs)
+    return transition
+
+
 @pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.action}:{m.source}")
 def test_move_by_allowed_party_in_allowed_phase_succeeds(world, move):
     _, campaign, actors = world
     nomination = _nomination(world, move.source)
     party = sorted(move.parties)[0]
     phase = sorted(move.phases)[0]
-    transition(nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase))
+    _door(move)(nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase))
     nomination.refresh_from_db()
     assert nomination.state == move.target
     event = AuditEvent.objects.get(action=f"nomination.{move.action}")
@@ -64,7 +74,7 @@ def test_move_by_other_parties_is_forbidden_and_changes_nothing(world, move):
     now = _inside(campaign, sorted(move.phases)[0])
     for party in set(Party) - move.parties:
         with pytest.raises(PermissionDenied):
-            transition(nomination, move.action, actor=actors[party], reason="理由", now=now)
+            _door(move)(nomination, move.action, actor=actors[party], reason="理由", now=now)
     nomination.refresh_from_db()
     assert nomination.state == move.source
     assert AuditEvent.objects.count() == 0
@@ -78,7 +88,7 @@ def test_move_outside_its_phases_is_refused_with_g8(world, move):
     party = sorted(move.parties)[0]
     for phase in other_phases:
         with pytest.raises(TransitionRefused, match="G.8"):
-            transition(
+            _door(move)(
                 nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase)
             )
     nomination.refresh_from_db()
@@ -103,6 +113,40 @@ def test_move_needing_a_reason_is_refused_without_one(world):
             reason="  ",
             now=_inside(campaign, "screen"),
         )
+
+
+@pytest.mark.parametrize(
+    ("action", "source", "phase", "message"),
+    [
+        (Action.RECOMMEND, S.SUBMITTED, "screen",
+         "“报送省平台”随推荐总表一起进行，不能单独报送一个申报：请在“审核报送”页面报送推荐总表"),
+        (Action.PUBLISH, S.SELECTED, "announce",
+         "“公示”对全部拟入选申报一起发布，不能单独公示一个申报：请在“汇总公示 · 发布公示”页面发布"),
+        (Action.APPROVE, S.PUBLISHED, "announce",
+         "“审批通过”对全部公示中的申报一起登记，不能单独审批一个申报：请在“汇总公示 · 审批”页面登记"),
+    ],
+)  # fmt: skip
+def test_list_move_of_one_nomination_is_refused_and_changes_nothing(world, action, source, phase, message):
+    _, campaign, actors = world
+    nomination = _nomination(world, source)
+    party = Party.REPORTING_UNIT if action == Action.RECOMMEND else Party.PROVINCE
+    with pytest.raises(TransitionRefused) as excinfo:
+        transition(nomination, action, actor=actors[party], now=_inside(campaign, phase))
+    assert str(excinfo.value) == message
+    nomination.refresh_from_db()
+    assert nomination.state == source
+    assert AuditEvent.objects.count() == 0
+
+
+def test_list_transition_makes_list_moves_only(world):
+    _, campaign, actors = world
+    nomination = _nomination(world, S.SUBMITTED)
+    with pytest.raises(ValueError):
+        list_transition(
+            nomination, Action.RETURN, actor=actors[Party.REPORTING_UNIT], now=_inside(campaign, "screen")
+        )
+    nomination.refresh_from_db()
+    assert nomination.state == S.SUBMITTED
 
 
 def test_second_nomination_of_a_unit_in_a_category_stays_a_draft_g6(world):
@@ -140,7 +184,7 @@ def test_recommend_past_the_quota_is_refused_g7(world):
         campaign=campaign, recommending_org=tree["county"], state=S.SUBMITTED, number="N-OUT"
     )
     with pytest.raises(TransitionRefused, match="名额为 1 个，已报送 1 个，不能再报送（G.7）"):
-        transition(
+        list_transition(
             county_unit_nomination,
             Action.RECOMMEND,
             actor=actors[Party.REPORTING_UNIT],
@@ -208,3 +252,22 @@ def test_reporting_unit_fills_categories_4_to_6_and_g6_counts_per_nominees_unit(
                                        state=S.DRAFT, number="N-4C")  # fmt: skip
     with pytest.raises(TransitionRefused, match="G.6"):
         transition(second_of_school, Action.SUBMIT, actor=actors[Party.REPORTING_UNIT], now=now)
+
+
+def _calls_of(path: Path, name: str) -> bool:
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
+def test_only_the_list_operations_call_list_transition():
+    package = Path(jixing.__file__).parent
+    callers = {
+        str(path.relative_to(package)) for path in package.rglob("*.py") if _calls_of(path, "list_transition")
+    }
+    assert callers == {
+        "nominations/domain/lists.py",  # submit_list
+        "announcements/domain/publishing.py",  # publish
+        "announcements/domain/approval.py",  # record_approval
+    }
