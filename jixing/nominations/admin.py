@@ -12,8 +12,9 @@ class AttachmentInline(ReadOnlyInline):
 
 @admin.register(Nomination)
 class NominationAdmin(ReadOnlyAdmin):
-    """Read only: a nomination changes through the workflow alone (transitions.transition, the form's
-    save_draft/submit), which checks the state table, the phase and the quota and writes the audit event."""
+    """Read only: a nomination changes through the workflow alone (transitions.transition, the list
+    operations through transitions.list_transition, the form's save_draft/submit), which checks the state
+    table, the phase and the quota and writes the audit event."""
 
     list_display = ["number", "category", "nominee_name", "recommending_org", "state"]
     list_filter = ["campaign", "category", "state"]

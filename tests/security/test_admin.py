@@ -124,20 +124,55 @@ def test_admin_state_change_of_a_nomination_is_refused(client, tree, province_ad
     assert client.post(reverse("admin:nominations_nomination_add"), {}).status_code == 403
 
 
-def test_admin_quota_seats_cannot_be_changed_from_the_list(client, tree, province_admin):
+def _actions_since(count: int) -> list[str]:
+    return list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)[count:])
+
+
+def test_admin_quota_seats_cannot_be_changed_from_the_list_or_the_form(client, tree, province_admin):
     campaign = make_campaign()
     quota = Quota.objects.filter(campaign=campaign).first()
-    seats = quota.seats
     client.force_login(province_admin)
+    seats, events, changed_at = quota.seats, AuditEvent.objects.count(), campaign.data_changed_at
     url = reverse("admin:campaigns_quota_changelist")
-    client.post(url, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": quota.pk,
-                      "form-0-seats": "99", "_save": "保存"})  # fmt: skip
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="form-0-seats"' not in page.content.decode()  # no list_editable seats
+    from_list = client.post(url, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": quota.pk,
+                                  "form-0-seats": "99", "_save": "保存"})  # fmt: skip
+    assert from_list.status_code == 200  # the list is shown again, nothing saved
     assert (
         client.post(reverse("admin:campaigns_quota_change", args=[quota.pk]), {"seats": "99"}).status_code
         == 403
     )
+
     quota.refresh_from_db()
-    assert quota.seats == seats != 99
+    campaign.refresh_from_db()
+    # Unchanged, so no G.7 result made stale, and the log holds only the refusals (the middleware's
+    # access_denied): the seats change only with the campaign definition.
+    assert (quota.seats, campaign.data_changed_at) == (seats, changed_at) != (99, changed_at)
+    assert _actions_since(events) == ["access_denied"]
+
+
+def test_admin_phase_window_cannot_be_changed_through_the_campaign_form(client, province_admin):
+    campaign = make_campaign()
+    phase = campaign.phases.order_by("position").first()
+    client.force_login(province_admin)
+    ends_at, events = phase.ends_at, AuditEvent.objects.count()
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="phases-0-ends_at' not in page.content.decode()
+    response = client.post(url, {
+        "name": campaign.name, "slug": campaign.slug, "year": campaign.year, "_save": "保存",
+        "phases-TOTAL_FORMS": "1", "phases-INITIAL_FORMS": "1", "phases-0-id": phase.pk,
+        "phases-0-campaign": campaign.pk, "phases-0-ends_at_0": "2099-01-01", "phases-0-ends_at_1": "00:00:00",
+    })  # fmt: skip
+
+    assert response.status_code == 403
+    phase.refresh_from_db()
+    assert (phase.ends_at, _actions_since(events)) == (ends_at, ["access_denied"])
 
 
 def test_admin_never_shows_or_edits_a_totp_key(client, province_admin):
