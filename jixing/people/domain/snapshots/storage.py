@@ -368,6 +368,9 @@ def _build_indexes(part: str) -> None:
             try:
                 raw.autocommit = True
                 raw.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+                # The builds run side by side, one a core: parallel workers of each would only add sorts
+                # to merge.
+                raw.execute("SET max_parallel_maintenance_workers = 0")
                 raw.execute(_index_sql(part, suffix, unique, columns))
             finally:
                 raw.close()
