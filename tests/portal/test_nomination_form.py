@@ -1,5 +1,7 @@
 """Filling in the form: autosave, drafts that keep what was typed, submission and its refusals."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -134,7 +136,10 @@ def test_submission_after_the_deadline_is_refused_g8_and_keeps_the_draft(client,
     response = _edit(client, world.users.school, nomination, filled_form(nomination, summary="截止后"))
     body = response.content.decode()
     nomination.refresh_from_db()
-    assert "“提交申报”只能在申报推荐阶段进行，当前为：审核报送（G.8）" in body
+    assert re.search(
+        r"“提交申报”只能在“申报推荐”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：审核报送（G.8）",
+        body,
+    )
     assert (nomination.state, nomination.summary) == (S.DRAFT, "截止后")
 
 

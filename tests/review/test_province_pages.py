@@ -1,6 +1,7 @@
 """The province's 汇总公示 pages: what they show and what their forms do."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,7 +149,11 @@ def test_approval_page_lists_what_blocks_it(client, world):
 
 def test_commendation_outside_its_phase_is_refused_with_a_message(client, world):
     response = client.post(reverse("review:province_commendation"), follow=True)
-    assert _messages(response) == ["通报表扬只能在“通报表扬”阶段进行，当前为：汇总公示（G.8）"]
+    (message,) = _messages(response)
+    assert re.fullmatch(
+        r"“通报表扬”只能在“通报表扬”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：汇总公示（G.8）",
+        message,
+    )
 
 
 def test_commendation_page_has_the_final_list_export_and_the_certificates_place(client, world):

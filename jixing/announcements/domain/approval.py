@@ -12,6 +12,7 @@ from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement, Approval, Objection
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.states import Action
@@ -119,10 +120,8 @@ def commend(*, campaign: Campaign, actor, now: datetime | None = None, ip: str |
     if not is_province_admin(actor):
         raise PermissionDenied("只有省平台管理员可以通报表扬")
     now = now or timezone.now()
-    phase = campaign.phase_at(now)
-    if phase is None or phase.key != PhaseKey.COMMEND:
-        current = phase.name if phase else "不在任何阶段窗口内"
-        raise ApprovalRefused(f"通报表扬只能在“通报表扬”阶段进行，当前为：{current}（G.8）")
+    if problem := phase_problem(campaign, operation="通报表扬", allowed={PhaseKey.COMMEND}, now=now):
+        raise ApprovalRefused(problem)
     with transaction.atomic():
         approved = list(
             Nomination.objects.select_for_update()

@@ -15,6 +15,7 @@ from jixing.announcements.domain.window import Window, WindowUnknown, objection_
 from jixing.announcements.models import Announcement, AnnouncementEntry
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.evaluation import ensure_fresh
@@ -74,10 +75,8 @@ def publish(
     starts_on = starts_on or timezone.localdate(now)
     if starts_on < timezone.localdate(now):
         raise PublishRefused("公示开始日期不能早于今天")
-    phase = campaign.phase_at(now)
-    if phase is None or phase.key != PhaseKey.ANNOUNCE:
-        current = phase.name if phase else "不在任何阶段窗口内"
-        raise PublishRefused(f"发布公示只能在“汇总公示”阶段进行，当前为：{current}（G.8）")
+    if problem := phase_problem(campaign, operation="发布公示", allowed={PhaseKey.ANNOUNCE}, now=now):
+        raise PublishRefused(problem)
     window = preview_window(campaign=campaign, starts_on=starts_on)
     ensure_fresh(campaign)
     chosen = list(selected_for_publication(campaign))

@@ -1,14 +1,58 @@
-"""Changing a campaign's windows: only by a province admin, only with a recorded reason."""
+"""A campaign's phase windows (G.8): whether an operation may happen now, and extending a window.
+
+`phase_problem` is the one phase check: every operation bound to a phase asks it and raises its own
+refusal with the text it returns, so that every G.8 refusal reads the same.
+Extending a window: only by a province admin, only with a recorded reason.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
-from jixing.campaigns.models import Phase
+from jixing.campaigns.enums import PhaseKey
+from jixing.campaigns.models import Campaign, Phase
+
+OUTSIDE_EVERY_PHASE = "不在任何阶段窗口内"
+
+
+def phase_problem(
+    campaign: Campaign, *, operation: str, allowed: Collection[str], now: datetime | None = None
+) -> str | None:
+    """Why `operation` may not happen at `now` in `campaign` (G.8), in Chinese; None when the phase
+    open at `now` is one of `allowed` (PhaseKey values).
+
+    The one wording, with each allowed phase's window:
+    “发起申报”只能在“申报推荐”阶段（2022-05-01 08:00 至 2022-05-31 18:00）进行，当前为：审核报送（G.8）
+    Reads the campaign's phases once (none when they are prefetched); writes nothing.
+    """
+    moment = now or timezone.now()
+    phases = list(campaign.phases.all())
+    current = next((p for p in phases if p.contains(moment)), None)
+    if current is not None and current.key in allowed:
+        return None
+    named = [_with_window(p) for p in phases if p.key in allowed]
+    # A phase the definition leaves out is still named, by its usual name.
+    present = {p.key for p in phases}
+    named += [
+        f"“{PhaseKey(key).label}”阶段" for key in PhaseKey.values if key in allowed and key not in present
+    ]
+    where = "或".join(named)
+    return (
+        f"“{operation}”只能在{where}进行，当前为：{current.name if current else OUTSIDE_EVERY_PHASE}（G.8）"
+    )
+
+
+def _with_window(phase: Phase) -> str:
+    starts = f"{timezone.localtime(phase.starts_at):%Y-%m-%d %H:%M}"
+    if phase.ends_at is None:
+        return f"“{phase.name}”阶段（{starts} 起）"
+    return f"“{phase.name}”阶段（{starts} 至 {timezone.localtime(phase.ends_at):%Y-%m-%d %H:%M}）"
 
 
 class PhaseChangeRefused(Exception):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
+from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import RANKED_STATUSES
@@ -197,13 +198,9 @@ def validate_picks(
 
 
 def check_screen_phase(campaign: Campaign, what: str, now: datetime) -> None:
-    """G.8 for list work: only inside the 审核报送 window, refused in the words transition() uses."""
-    phase = campaign.phase_at(now)
-    if phase is not None and phase.key == PhaseKey.SCREEN:
-        return
-    allowed = "、".join(p.name for p in campaign.phases.all() if p.key == PhaseKey.SCREEN) or "审核报送"
-    current = phase.name if phase else "不在任何阶段窗口内"
-    raise ListRefused(f"“{what}”只能在{allowed}阶段进行，当前为：{current}（G.8）")
+    """G.8 for list work: only inside the 审核报送 window (ListRefused with phase_problem's words)."""
+    if problem := phase_problem(campaign, operation=what, allowed={PhaseKey.SCREEN}, now=now):
+        raise ListRefused(problem)
 
 
 def in_screen_phase(campaign: Campaign, now: datetime | None = None) -> bool:

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Category
@@ -79,11 +79,8 @@ def start_nomination(
     campaign = category.campaign
     if category not in startable_categories(actor, campaign):
         raise PermissionDenied(f"您不能发起“{category.name}”项目的申报")
-    phase = campaign.phase_at(now or timezone.now())
-    if phase is None or phase.key != PhaseKey.APPLY:
-        apply = campaign.phases.filter(key=PhaseKey.APPLY).first()
-        window = f"（{apply.starts_at:%Y-%m-%d %H:%M} 至 {apply.ends_at:%Y-%m-%d %H:%M}）" if apply else ""
-        raise StartRefused(f"只能在申报推荐阶段{window}发起申报（G.8）")
+    if problem := phase_problem(campaign, operation="发起申报", allowed={PhaseKey.APPLY}, now=now):
+        raise StartRefused(problem)
     if category.kind == CategoryKind.PERSON:
         if learner is None:
             if actor.role == UserRole.LEARNER:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import Recommender
 from jixing.campaigns.models import Quota
@@ -76,11 +77,10 @@ def acts_as(user, nomination: Nomination) -> set[Party]:
 
 
 def _check_phase(nomination: Nomination, move: Move, now: datetime) -> None:
-    phase = nomination.campaign.phase_at(now)
-    if phase is None or phase.key not in move.phases:
-        allowed = "、".join(p.name for p in nomination.campaign.phases.all() if p.key in move.phases)
-        current = phase.name if phase else "不在任何阶段窗口内"
-        raise TransitionRefused(f"“{move.action.label}”只能在{allowed}阶段进行，当前为：{current}（G.8）")
+    if problem := phase_problem(
+        nomination.campaign, operation=move.action.label, allowed=move.phases, now=now
+    ):
+        raise TransitionRefused(problem)
 
 
 def _check_one_per_unit(nomination: Nomination) -> None:

@@ -180,7 +180,10 @@ def test_set_picks_outside_the_screen_window_is_refused_with_g8(world):
     open_phase(world.campaign, "apply")
     with pytest.raises(ListRefused) as excinfo:
         _pick(world, world.nominations[0])
-    assert str(excinfo.value) == "“选入推荐名单”只能在审核报送阶段进行，当前为：申报推荐（G.8）"
+    assert re.fullmatch(
+        r"“选入推荐名单”只能在“审核报送”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：申报推荐（G.8）",
+        str(excinfo.value),
+    )
 
 
 @pytest.mark.parametrize("user", ["province", "school", "learner", "datong"])
@@ -266,7 +269,10 @@ def test_submit_list_refused_midway_changes_nothing(world):
 def test_submit_list_outside_the_window_is_refused_with_g8(world):
     _ready_to_submit(world, world.nominations[0])
     open_phase(world.campaign, "announce")
-    with pytest.raises(ListRefused, match="“报送推荐总表”只能在审核报送阶段进行，当前为：汇总公示（G.8）"):
+    with pytest.raises(
+        ListRefused,
+        match=r"^“报送推荐总表”只能在“审核报送”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：汇总公示（G.8）$",
+    ):
         _submit(world)
 
 
