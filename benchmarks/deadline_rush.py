@@ -1,7 +1,7 @@
 """The last hours before a deadline: hundreds of users of every role at once against `make serve`.
 
     .venv/bin/python benchmarks/deadline_rush.py [--minutes 3] [--users 200] [--web-workers 4]
-        [--task-workers 2] [--redis-db 7] [--pg-db jixing_rush] [--stages 申报推荐,审核报送,汇总公示] [--keep-db]
+        [--task-workers 2] [--redis-db 7] [--pg-db jixing_rush] [--stages 申报推荐,审核报送,汇总公示] [--ramp 45] [--keep-db]
 
 1. A fresh PostgreSQL database (--pg-db on 127.0.0.1:5432, dropped and created again — never point it at one
    you need), migrated; data and media in a temporary folder; the Redis db --redis-db flushed.
@@ -294,7 +294,9 @@ def rush(args: argparse.Namespace, port: int, stage: dict, picks: bool) -> tuple
         threads.append(("public", browser(address), (i,)))
     running = [threading.Thread(target=run_user, args=(role, b, plan, *extra), daemon=True)
                for role, b, extra in threads]  # fmt: skip
-    ramp = min(10.0, args.minutes * 60 / 6) / len(running)  # users arrive over the first seconds
+    # Users arrive over the first --ramp seconds (as they do before a deadline, not in one second): each
+    # login is an Argon2 hash, and 600 at once queued every request behind them past the client's time-out.
+    ramp = min(args.ramp, args.minutes * 60 / 3) / len(running)
     for thread in running:
         thread.start()
         time.sleep(ramp)
@@ -465,7 +467,7 @@ def summary(results: list[dict], args: argparse.Namespace, host: str, loads: lis
            f"Machine: {host}.", f"Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}.",
            f"make serve with {args.web_workers} gunicorn workers and {args.task_workers} task workers, PostgreSQL,"
            f" Redis cache; {args.users} simulated users per role (unit admins, reviewers, public) for "
-           f"{args.minutes} min per stage, think time {args.think[0]}–{args.think[1]} s; client and server share "
+           f"{args.minutes} min per stage, users arriving over {args.ramp:g} s, think time {args.think[0]}–{args.think[1]} s; client and server share "
            "the machine.", ""]  # fmt: skip
     checks = []
     for result in results:
@@ -518,6 +520,7 @@ def main() -> None:
     parser.add_argument("--stages", default="申报推荐,审核报送,汇总公示", help="phases, comma-separated")
     parser.add_argument("--max-requests", type=int, default=5000, help="requests per simulated user at most")
     parser.add_argument("--think", default="0.5,2", help="pause between a user's requests, min,max seconds")
+    parser.add_argument("--ramp", type=float, default=45.0, help="seconds over which the users arrive")
     parser.add_argument("--fresh-timeout", type=float, default=60.0)
     args = parser.parse_args()
     if not args.pg_db.startswith("jixing_rush"):
