@@ -15,7 +15,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml requirements/tools.in --genera
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test install install-test lock system-deps system-deps-test lint test-sqlite test-postgres serve clean
+.PHONY: demo test install install-test lock system-deps system-deps-test lint typecheck test-sqlite test-postgres serve clean
 
 # pip comes from the lock too: the venv's bundled pip only runs the first install.
 $(BIN)/python:
@@ -65,6 +65,12 @@ lint: install-test
 	$(BIN)/ruff check jixing tests benchmarks
 	$(BIN)/ruff format --check jixing tests benchmarks
 
+# Types (mypy with django-stubs: strict on eligibility/ and tables/) and the one-way floors of
+# docs/architecture.md (import-linter's contracts); both are configured in pyproject.toml.
+typecheck: install-test
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
 test-sqlite: install-test system-deps-test
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -q
@@ -75,7 +81,7 @@ test-postgres: install-test system-deps-test
 	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
 
 # CI=true (or PG=1) adds the PostgreSQL pass.
-test: install-test system-deps-test lint test-sqlite
+test: install-test system-deps-test lint typecheck test-sqlite
 	@if [ "$${CI:-}" = "true" ] || [ -n "$${PG:-}" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 clean:

@@ -47,4 +47,5 @@ def configure() -> None:
     admin.site.site_header = "集星 · 学习之星评选平台 管理后台"
     admin.site.site_title = "集星管理后台"
     admin.site.index_title = "省平台管理"
-    admin.site.has_permission = province_admin_only
+    # The default site is kept (contrib apps register on it); only its permission check is replaced.
+    admin.site.has_permission = province_admin_only  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -185,7 +186,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> DBConfig:
     url = env_str("DATABASE_URL", "")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from jixing.accounts.domain.throttle import (
     login_lock,
     record_login_failure,
 )
+from jixing.accounts.models import User
 from jixing.security.net import client_ip
 
 
@@ -92,13 +93,15 @@ class EnrolmentCodeForm(forms.Form):
 class IssueCodeForm(forms.Form):
     """Which province admin to issue an enrolment code for (domain/enrolment.py lists who may get one)."""
 
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         queryset=None, error_messages={"invalid_choice": "请选择一位未绑定身份验证器的省平台管理员。"}
     )
 
     def __init__(self, *args, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
 
 
 class StrictPasswordChangeForm(PasswordChangeForm):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -24,6 +26,9 @@ class User(AbstractUser):
     # Set at creation and by every password change (set_password); empty only for rows written around the
     # model (bulk inserts), whose password age then counts from date_joined (domain/passwords.py).
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    # Put on request.user by django-otp's OTPMiddleware: True once this session passed a second factor.
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = "用户"

@@ -38,6 +38,7 @@ from jixing.accounts.forms import (
     TokenForm,
 )
 from jixing.audit.domain.events import record_event
+from jixing.http import AuthedRequest
 from jixing.security.net import client_ip
 
 login = auth_views.LoginView.as_view(template_name="portal/login.html", authentication_form=LoginForm)
@@ -64,7 +65,7 @@ def _passed(request: HttpRequest, device) -> HttpResponse:
 ENROLMENT_DEVICE = "jixing_enrolment_device"
 
 
-def _enrolment_code_step(request: HttpRequest) -> HttpResponse:
+def _enrolment_code_step(request: AuthedRequest) -> HttpResponse:
     """No key is shown before a valid one-time enrolment code: the password alone binds nothing."""
     form = EnrolmentCodeForm(request.POST or None)
     if form.is_valid():
@@ -80,7 +81,7 @@ def _enrolment_code_step(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not requires_second_factor(user) or user.is_verified():
         return redirect(_next_url(request))
@@ -104,7 +105,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not requires_second_factor(user) or user.is_verified():
         return redirect(_next_url(request))
@@ -144,7 +145,7 @@ password_change = PasswordChangeView.as_view()
 
 @login_required
 @never_cache
-def enrolment_codes(request: HttpRequest) -> HttpResponse:
+def enrolment_codes(request: AuthedRequest) -> HttpResponse:
     """A province admin issues a one-time enrolment code for another province admin (a new colleague, or
     one whose phone was reset). The code is shown in this response only, never again."""
     user = request.user

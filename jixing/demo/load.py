@@ -176,9 +176,9 @@ def _bulk(model: type[Model], rows) -> None:
     for row in rows:
         batch.append(row)
         if len(batch) == BATCH:
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
             batch = []
-    model.objects.bulk_create(batch)
+    model._default_manager.bulk_create(batch)
 
 
 def _create_nominations(

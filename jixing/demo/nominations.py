@@ -140,8 +140,8 @@ class NominationBuilder:
         candidates who meet the rules there, mostly), so that the lists hold mostly eligible nominations;
         rejected and withdrawn ones are taken from the tail.
         """
-        for candidate, state, by in fixed:
-            self.add(number, candidate, state, created_by=by)
+        for placed, state, by in fixed:
+            self.add(number, placed, state, created_by=by)
         reachable = states_for(self.categories[number])
         extra = max(0, TARGETS.get(number, 20) - len(fixed) - len(reachable))
         weights = [STATE_WEIGHTS.get(s, 4) for s in reachable]

@@ -170,7 +170,9 @@ def _role_holders(b: NominationBuilder, number: int) -> list[Candidate]:
         ]
         if second and roll < 0.5:
             pool.append(Candidate(b.orgs[second[0].org_code].unit_code or org.code, nominee=second[0]))
-    return _by_merit(b, number, pool, lambda b, c: merits.good_role_holder(b, number, c.nominee))
+    return _by_merit(
+        b, number, pool, lambda b, c: c.nominee is not None and merits.good_role_holder(b, number, c.nominee)
+    )
 
 
 def _volunteers(b: NominationBuilder) -> list[Candidate]:
@@ -207,11 +209,11 @@ def _special_cases(b: NominationBuilder) -> None:
             break
     # 7.1: a unit nominating for 优秀志愿者 somebody who holds no volunteer role.
     volunteers = {r.account_id for r in b.roles if r.kind == RoleKind.VOLUNTEER}
-    for unit in b.units:
-        if (7, unit.code) not in b.taken:
-            keen = min(b.grouped[unit.code], key=by_annual)
+    for plan in b.units:
+        if (7, plan.code) not in b.taken:
+            keen = min(b.grouped[plan.code], key=by_annual)
             if keen.account_id not in volunteers:
-                b.add(7, Candidate(unit.code, nominee=keen), S.SUBMITTED)
+                b.add(7, Candidate(plan.code, nominee=keen), S.SUBMITTED)
                 break
     # G.6: a second draft beside a unit's submitted nomination in the same category.
     submitted = [n for n in b.nominations if n.category_number == 1 and n.state == S.SUBMITTED]

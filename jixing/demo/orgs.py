@@ -101,7 +101,7 @@ class _Builder:
         return org
 
     # -- numbers --------------------------------------------------------------------------------
-    def uscc(self, sector: str, area_code: str) -> str:
+    def uscc(self, sector: Sector, area_code: str) -> str:
         """A USCC with a valid check digit whose embedded organisation code has a *wrong* GB 11714 check
         character, so that it can never be a number actually issued to a real body."""
         while True:
@@ -115,12 +115,12 @@ class _Builder:
                 self.used_usccs.add(number)
                 return number
 
-    def raw_size(self, sector: str) -> int:
+    def raw_size(self, sector: Sector) -> int:
         median, low, high = SIZES[sector]
         return max(low, min(high, round(median * math.exp(self.rng.gauss(0, 0.55)))))
 
     # -- nodes ----------------------------------------------------------------------------------
-    def unit(self, *, code: str, name: str, parent: str, sector: str, area_code: str) -> OrgPlan:
+    def unit(self, *, code: str, name: str, parent: str, sector: Sector, area_code: str) -> OrgPlan:
         rng = self.rng
         legal = rng.random() < {Sector.OTHER: 0.5, Sector.SOCIAL_ORGANISATION: 0.75}.get(sector, 0.93)
         org = self.add(
@@ -160,7 +160,7 @@ class _Builder:
         return None
 
 
-def _county_sectors(rng: random.Random) -> list[str]:
+def _county_sectors(rng: random.Random) -> list[Sector]:
     base = [Sector.PARTY_GOVERNMENT] * 2 + [Sector.SCHOOL] * 2
     base += [Sector.PUBLIC_INSTITUTION, Sector.PEOPLES_ORGANISATION, Sector.ENTERPRISE]
     extras = [Sector.PARTY_GOVERNMENT, Sector.SCHOOL, Sector.SCHOOL, Sector.PUBLIC_INSTITUTION]
@@ -340,7 +340,7 @@ def build_org_tree(seed: int) -> OrgTree:
                     code=f"{committee.code}-00-{index:03d}",
                     name=name,
                     parent=committee.code,
-                    sector=sector,
+                    sector=Sector(sector),  # places.py spells sectors as their Chinese values
                     area_code=PROVINCE_AREA_CODE,
                 )
     _pin_boundaries(b)

@@ -30,7 +30,7 @@ def build_final_list(*, title: str, subtitle: str, rows: Sequence[FinalListRow])
     """One sheet: a title, a subtitle (approval reference, date), a header row and one row per entry,
     in the order given. Landscape A4, fitted to the page width, header repeated on every page."""
     book = new_workbook()  # text cells escaped, never formulas
-    sheet = book.active
+    sheet = book.first_sheet()
     sheet.title = "通报表扬名单"
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -71,6 +71,7 @@ def build_final_list(*, title: str, subtitle: str, rows: Sequence[FinalListRow])
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
+    assert sheet.sheet_properties.pageSetUpPr is not None  # openpyxl creates it with the sheet
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     book.save(out)

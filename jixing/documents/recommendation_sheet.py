@@ -63,7 +63,7 @@ class RecommendationSheet:
 def build_recommendation_sheet(sheet: RecommendationSheet) -> bytes:
     """The XLSX bytes of `sheet`: title, unit and date, one block per category, seal and signatures."""
     book = new_workbook()  # text cells escaped, never formulas
-    ws = book.active
+    ws = book.first_sheet()
     ws.title = "推荐总表"
     width = len(HEADERS)
     last = get_column_letter(width)
@@ -129,6 +129,7 @@ def build_recommendation_sheet(sheet: RecommendationSheet) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    assert ws.sheet_properties.pageSetUpPr is not None  # openpyxl creates it with the sheet
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     out = io.BytesIO()

@@ -80,12 +80,14 @@ class NominationForm(forms.Form):
                 self.fields[name] = _text_field(label, rows=3, cap=STATEMENT_MAX)
             else:
                 self.fields[name] = _number_field(label)
-            self.fields[name].required_on_submit = spec.is_required(name)
+            # Read by portal/nominations/edit.html (the asterisk); Django fields take extra attributes.
+            self.fields[name].required_on_submit = spec.is_required(name)  # type: ignore[attr-defined]
         for declaration in spec.declarations:
             self.fields[declaration.field_name] = forms.BooleanField(label=declaration.text, required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         summary = cleaned.get("summary")
         if summary is not None:
             cleaned["summary"] = summary.replace("\r\n", "\n")

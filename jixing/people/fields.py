@@ -61,7 +61,8 @@ class EncryptedCharField(models.CharField):
             return value
         return crypto.encrypt(value)
 
-    def value_to_string(self, obj: models.Model) -> str | None:
+    # None stays None (null in dumpdata), as Django's JSONField also returns its value unconverted.
+    def value_to_string(self, obj: models.Model) -> str | None:  # type: ignore[override]
         value = self.value_from_object(obj)
         if not value:
             return value

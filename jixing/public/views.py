@@ -57,7 +57,13 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "public/objection.html", context, status=429)
     values = {key: request.POST.get(key, "") for key in ("name", "phone", "content")}
     try:
-        received = submit_objection(entry=entry, ip=client_ip(request), **values)
+        received = submit_objection(
+            entry=entry,
+            ip=client_ip(request),
+            name=values["name"],
+            phone=values["phone"],
+            content=values["content"],
+        )
     except ObjectionRefused as exc:
         context.update(error=str(exc), values={"name": values["name"], "content": values["content"]})
         return render(request, "public/objection.html", context, status=400)

@@ -55,7 +55,7 @@ class ReasonForm(forms.Form):
 
     def problem(self, missing: str) -> str:
         """What to tell when the form is invalid: the cap when the reason is too long, else `missing`."""
-        return self.errors["reason"][0] if self.has_error("reason", "max_length") else missing
+        return str(self.errors["reason"][0]) if self.has_error("reason", "max_length") else missing
 
 
 class ScanForm(forms.Form):

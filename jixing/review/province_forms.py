@@ -39,7 +39,7 @@ class ObjectionOutcomeForm(_Form):
 
     def problem(self, missing: str) -> str:
         """What to tell when the form is invalid: the cap when the note is too long, else `missing`."""
-        return self.errors["note"][0] if self.has_error("note", "max_length") else missing
+        return str(self.errors["note"][0]) if self.has_error("note", "max_length") else missing
 
 
 class ApprovalForm(_Form):

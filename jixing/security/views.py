@@ -23,9 +23,11 @@ def new_incident_id() -> str:
 
 def incident_id_for(request: HttpRequest) -> str:
     # One id per request: the audit middleware reads the one the error page showed.
-    if not getattr(request, "incident_id", None):
-        request.incident_id = new_incident_id()
-    return request.incident_id
+    incident: str | None = getattr(request, "incident_id", None)
+    if not incident:
+        incident = new_incident_id()
+        request.incident_id = incident  # type: ignore[attr-defined]  # an attribute of this request only
+    return incident
 
 
 def _render(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:

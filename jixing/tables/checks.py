@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from stdnum import numdb
@@ -56,7 +57,7 @@ def _area_codes() -> frozenset[str]:
     """Every 6-digit code in stdnum's area table (cn/loc.dat), whichever years it was in use."""
     codes: set[str] = set()
 
-    def walk(prefix: str, entries: list) -> None:
+    def walk(prefix: str, entries: list[Any]) -> None:
         for length, low, high, _props, children in entries:
             for number in range(int(low), int(high) + 1):
                 code = prefix + str(number).zfill(length)

@@ -158,13 +158,13 @@ def _as_file(source: Source, workdir: Path) -> Path:
     if isinstance(source, str | Path):
         return Path(source)
     if hasattr(source, "__fspath__"):
-        return Path(source.__fspath__())  # type: ignore[union-attr]
+        return Path(source.__fspath__())
     target = workdir / "upload"
     with target.open("wb") as out:
         if isinstance(source, bytes):
             out.write(source)
         else:
-            stream: IO[bytes] = source  # type: ignore[assignment]
+            stream: IO[bytes] = source
             if hasattr(stream, "seek"):
                 stream.seek(0)
             chunks = stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(_CHUNK), b"")
@@ -295,9 +295,11 @@ def _fast_path(
                               strict_mode = false, parallel = true)))""",
         {"path": str(path), "delim": delimiter, "today": datetime.now(SHANGHAI).date().strftime("%Y%m%d")},
     )
-    rows, slow = con.execute(
+    counts = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE NOT fast_ok) FROM {everything}"
     ).fetchone()
+    assert counts is not None  # an aggregate without GROUP BY returns one row
+    rows, slow = counts
     if slow:
         con.execute(f"DROP TABLE {everything}")
         return None

@@ -193,7 +193,7 @@ def _rounded(col: Column, number: Decimal) -> Decimal:
 def _percent(col: Column, raw: Any) -> Decimal:
     text = raw.strip() if isinstance(raw, str) else None
     has_sign = text is not None and text.endswith(("%", "％"))
-    number = _number(text.rstrip("%％") if has_sign else raw)
+    number = _number(text.rstrip("%％") if text is not None and has_sign else raw)
     if number is None:
         raise CellProblem("应为比例，如 0.35、35% 或 35")
     # 0.35 is a ratio; 35 or 35% are percentages (a percent-formatted Excel cell arrives as 0.35).

@@ -24,6 +24,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -58,11 +59,18 @@ class _SafeWriteOnlyWorksheet(WriteOnlyWorksheet):
 class FormulaSafeWorkbook(Workbook):
     """An openpyxl Workbook whose text cells are escaped (escape_formula) before they are written."""
 
-    def create_sheet(self, title: str | None = None, index: int | None = None):
+    def create_sheet(self, title: Any = None, index: int | None = None) -> Any:
         if not self.write_only:
             return super().create_sheet(title, index)
         sheet = _SafeWriteOnlyWorksheet(parent=self, title=title)
-        self._add_sheet(sheet=sheet, index=index)
+        self._add_sheet(sheet=sheet, index=index)  # type: ignore[attr-defined]  # openpyxl's own helper, not in its stubs
+        return sheet
+
+    def first_sheet(self) -> Worksheet:
+        """The sheet a new (not write-only) workbook opens with, typed as the worksheet it is."""
+        sheet = self.active
+        if not isinstance(sheet, Worksheet):
+            raise TypeError(f"the active sheet is {type(sheet).__name__}, not a worksheet")
         return sheet
 
     def save(self, filename: Any) -> None:

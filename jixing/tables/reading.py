@@ -34,14 +34,14 @@ _CHUNK = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
-Source = bytes | str | os.PathLike | IO[bytes]
+Source = bytes | str | os.PathLike[str] | IO[bytes]
 
 
 class FileProblem(Exception):
     """The file as a whole cannot be read (encoding, format); the message is shown to the user."""
 
 
-class Row(dict):
+class Row(dict[str, Any]):
     """One data row: column key → typed value (None where the cell was empty or invalid).
 
     `number` is the row in the file (header = 1); `valid` is False when a cell of it had an error.

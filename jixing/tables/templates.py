@@ -8,6 +8,7 @@ Column keys are the model field names where a field exists, so the importers cop
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from jixing.tables.checks import check_id_number, check_mobile, check_uscc
 from jixing.tables.columns import MAX_INT, CellProblem, Column, Kind, TableSpec
@@ -30,7 +31,7 @@ EVIDENCE_KINDS = (
 LIST_SEPARATORS = (";", "；")
 
 
-def _count(header: str, key: str, help: str = "", **options) -> Column:
+def _count(header: str, key: str, help: str = "", **options: Any) -> Column:
     options.setdefault("maximum", MAX_INT)
     return Column(header, key, Kind.INT, help=help, **options)
 

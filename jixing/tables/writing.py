@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from jixing.tables.columns import Column, Kind, TableSpec
 from jixing.tables.formula_safe import csv_writer, new_workbook
 
-Target = str | os.PathLike | IO[bytes]
+Target = str | os.PathLike[str] | IO[bytes]
 
 
 def cell_text(column: Column, value: Any) -> Any:

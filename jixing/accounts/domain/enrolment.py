@@ -12,12 +12,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import WithAnnotations
 
 from jixing.accounts.domain.second_factor import DEVICE_NAME, confirmed_device
 from jixing.accounts.enums import UserRole
@@ -122,7 +124,12 @@ def redeem_enrolment_code(
     return device
 
 
-def province_admins_for_codes(actor: User) -> QuerySet[User]:
+class CodeStatus(TypedDict):
+    has_device: bool
+    code_expires_at: datetime | None
+
+
+def province_admins_for_codes(actor: User) -> QuerySet[WithAnnotations[User, CodeStatus]]:
     """The other active province admins, each annotated with `has_device` (a bound authenticator) and
     `code_expires_at` (the expiry of an unused, unexpired code, or None)."""
     now = timezone.now()

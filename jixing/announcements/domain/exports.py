@@ -39,7 +39,7 @@ def _final_entry(n: Nomination) -> FinalEntry:
     if entry is not None:
         return FinalEntry(n, entry.display_name, entry.display_unit)
     # Commended without a published entry (data from before this app): the nomination's own names.
-    name = n.nominee_org.name if n.nominee_org_id else n.nominee_name
+    name = n.nominee_org.name if n.nominee_org is not None else n.nominee_name
     return FinalEntry(n, name, n.recommending_org.name)
 
 

@@ -136,7 +136,9 @@ def publication_problems(*, campaign: Campaign, chosen: list[Nomination]) -> dic
     problems: dict[int, str] = {}
     for nomination in chosen:
         if nomination.status in NOT_SELECTABLE:
-            name = nomination.nominee_org.name if nomination.nominee_org_id else nomination.nominee_name
+            name = (
+                nomination.nominee_org.name if nomination.nominee_org is not None else nomination.nominee_name
+            )
             problems[nomination.pk] = (
                 f"{nomination.number} {name}：资格审核结果为“{NOT_SELECTABLE[nomination.status]}”，不能公示。"
                 "请先将其设为不入选。"
@@ -176,7 +178,7 @@ def _public_fields(chosen: list[Nomination]) -> dict[int, tuple[str, str]]:
             units[account] = unit_name or org_name
     fields = {}
     for n in chosen:
-        if n.nominee_org_id:
+        if n.nominee_org is not None:
             fields[n.pk] = (n.nominee_org.name, n.reporting_unit.name)
         else:
             fields[n.pk] = (n.nominee_name, units.get(n.nominee_account, n.recommending_org.name))

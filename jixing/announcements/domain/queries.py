@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTransform
+from django_stubs_ext import WithAnnotations
 
 from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.models import Announcement, Approval, Objection
@@ -167,10 +169,14 @@ class Conflicts:
         return len(self.open) + len(self.resolved)
 
 
+class _G3(TypedDict):
+    g3: Any  # the stored G.3 result (JSON: outcome and values), None when not evaluated
+
+
 def award_conflicts(user, *, campaign: Campaign) -> Conflicts:
     """Persons with nominations in two or more categories among the listed ones (G.3 warn, or fail /
     pass once one was chosen), grouped by person, open ones apart from resolved ones. Three queries."""
-    rows = list(
+    rows: list[WithAnnotations[Nomination, _G3]] = list(
         listed_nominations(user, campaign=campaign)
         .exclude(state=S.WITHDRAWN)
         .exclude(nominee_account="")
@@ -181,7 +187,7 @@ def award_conflicts(user, *, campaign: Campaign) -> Conflicts:
     )
     flagged = [n for n in rows if n.g3 and len((n.g3.get("values") or {}).get("categories", [])) > 1]
     keys = person_keys(flagged)
-    by_person: dict[str, list[Nomination]] = defaultdict(list)
+    by_person: dict[str, list[WithAnnotations[Nomination, _G3]]] = defaultdict(list)
     for n in flagged:
         by_person[keys[n.pk]].append(n)
     conflicts = [
@@ -199,7 +205,7 @@ def award_conflicts(user, *, campaign: Campaign) -> Conflicts:
     )
 
 
-def _conflict_moves(n: Nomination, group: list[Nomination]) -> list[str]:
+def _conflict_moves(n: Nomination, group: Sequence[Nomination]) -> list[str]:
     """Select and deselect as the table allows; no selecting while another of the person's is chosen."""
     taken = any(other.state in SELECTED_STATES for other in group if other.pk != n.pk)
     return [

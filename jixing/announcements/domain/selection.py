@@ -29,7 +29,7 @@ class BulkResult:
 
 
 def _label(nomination: Nomination) -> str:
-    name = nomination.nominee_org.name if nomination.nominee_org_id else nomination.nominee_name
+    name = nomination.nominee_org.name if nomination.nominee_org is not None else nomination.nominee_name
     return f"{nomination.number} {name}"
 
 

@@ -210,6 +210,8 @@ def run_job(job_id: int) -> str:
 def _import(job: ImportJob, progress: JobProgress) -> Any:
     path = job.file.path
     if job.kind == ImportKind.LEARNERS:
+        if job.taken_at is None:
+            raise ValueError("a snapshot import job needs taken_at")
         return import_snapshot(
             path,
             name=job.name,

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import Error, connection
+from django.db.models import Field
 from django.db.utils import load_backend
 from django.utils import timezone
 
@@ -50,6 +51,13 @@ PHASE_WEIGHTS: dict[Phase, int] = {
 # reported with every row "done"): the bar stays at their start until the next phase.
 COUNTED_PHASES = frozenset({Phase.READ, Phase.VALIDATE, Phase.WRITE})
 ORDER = list(PHASE_WEIGHTS)
+
+
+def _column(name: str) -> str:
+    """The database column of ImportJob's field `name` (a concrete field, never a relation's reverse)."""
+    field = ImportJob._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.column
 
 
 class JobProgress:
@@ -94,7 +102,7 @@ class JobProgress:
                 self.aside = _side_connection()
             ops = self.aside.ops
             qn = ops.quote_name
-            assignments = ", ".join(f"{qn(ImportJob._meta.get_field(name).column)} = %s" for name in values)
+            assignments = ", ".join(f"{qn(_column(name))} = %s" for name in values)
             params = [
                 ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in values.values()
             ]

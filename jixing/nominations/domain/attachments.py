@@ -168,11 +168,10 @@ def check_upload(upload: UploadedFile, *, classes: tuple[str, ...], what: str, n
     Shared by every upload of the product (evidence, sealed scans). Raises UploadRefused.
     """
     largest = max(size_limit(c) for c in classes)
-    if upload.size > largest:
-        raise UploadRefused(
-            f"“{name}”未上传：文件大小 {human_size(upload.size)}，超过上限 {human_size(largest)}"
-        )
-    if upload.size == 0:
+    size = upload.size or 0  # set for every upload Django parses; None only for a hand-made file object
+    if size > largest:
+        raise UploadRefused(f"“{name}”未上传：文件大小 {human_size(size)}，超过上限 {human_size(largest)}")
+    if size == 0:
         raise UploadRefused(f"“{name}”未上传：文件是空的")
     upload.seek(0)
     sniffed = sniff(upload.read(16))
@@ -180,9 +179,9 @@ def check_upload(upload: UploadedFile, *, classes: tuple[str, ...], what: str, n
     if sniffed is None or sniffed.file_class not in classes:
         allowed = "、".join(TYPE_LABELS[c] for c in classes)
         raise UploadRefused(f"“{name}”未上传：文件内容不是允许的类型，“{what}”只接受{allowed}")
-    if upload.size > size_limit(sniffed.file_class):
+    if size > size_limit(sniffed.file_class):
         limit = human_size(size_limit(sniffed.file_class))
-        raise UploadRefused(f"“{name}”未上传：文件大小 {human_size(upload.size)}，超过上限 {limit}")
+        raise UploadRefused(f"“{name}”未上传：文件大小 {human_size(size)}，超过上限 {limit}")
     return sniffed
 
 
@@ -208,7 +207,7 @@ def stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[F
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return File(upload), sniffed, upload.size, digest.hexdigest()
+    return File(upload), sniffed, upload.size or 0, digest.hexdigest()
 
 
 def random_name(sniffed: Sniffed) -> str:

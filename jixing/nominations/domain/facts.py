@@ -113,7 +113,7 @@ def _rank(
     """The learner's rank in unit by `key`: stored at import for the plan's two orders (figures.py)."""
     if row is None or not key:
         return None
-    stored = STORED_RANKS.get(key)
+    stored = STORED_RANKS.get(key) if len(key) == 2 else None  # stored ranks are by two columns
     if stored is not None:
         return getattr(row, stored)
     return computed.get(key, {}).get(row.account_id)
@@ -145,7 +145,7 @@ def build_facts(
     for role in Role.objects.filter(account_id__in=accounts):
         nominee_roles[role.account_id].append(role)
     nominated_units = {n.nominee_org_id for n in batch if n.nominee_org_id}
-    unit_roles: dict[int, list[Role]] = defaultdict(list)
+    unit_roles: dict[int | None, list[Role]] = defaultdict(list)  # keyed like nominee_org_id
     for role in Role.objects.filter(org__unit_id__in=nominated_units).select_related("org"):
         unit_roles[role.org.unit_id].append(role)
     holders = {r.account_id for roles in unit_roles.values() for r in roles}

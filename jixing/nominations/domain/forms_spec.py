@@ -7,6 +7,7 @@ below follow the plan (person categories type their points, unit categories do n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jixing.campaigns.models import Category
 from jixing.nominations.enums import EvidenceKind
@@ -62,7 +63,9 @@ class FormSpec:
 def form_spec(category: Category) -> FormSpec:
     """The form of `category`, from its campaign's stored definition. Reads no further rows."""
     definition = category.campaign.definition or {}
-    entry = next((c for c in definition.get("categories", []) if c.get("number") == category.number), {})
+    entry: dict[str, Any] = next(
+        (c for c in definition.get("categories", []) if c.get("number") == category.number), {}
+    )
     texts: dict[str, str] = definition.get("declarations", {})
     evidence = entry.get("evidence", _DEFAULT_EVIDENCE[category.kind])
     return FormSpec(

@@ -79,7 +79,8 @@ def decode_cost(image: Image.Image, *, full_size: tuple[int, int]) -> int:
         return 4 * cost
     if image.format == "JPEG" and image.info.get("progressive"):
         full_width, full_height = full_size
-        components = image.layer or [("", 1, 1, 0)] * len(image.getbands())
+        # `layer` (the components' sampling) exists on JpegImageFile only, which a JPEG's image is.
+        components = getattr(image, "layer", None) or [("", 1, 1, 0)] * len(image.getbands())
         h_max, v_max = max(c[1] for c in components), max(c[2] for c in components)
         cost += sum(
             2 * math.ceil(full_width * h / h_max) * math.ceil(full_height * v / v_max)
@@ -106,8 +107,9 @@ def downscaled(image: Image.Image, *, longest: int = MAX_SIDE) -> Image.Image:
     if size == image.size:
         return image
     out = Image.new(image.mode, size)
-    if image.mode == "P":
-        out.putpalette(image.getpalette())
+    palette = image.getpalette() if image.mode == "P" else None
+    if palette is not None:
+        out.putpalette(palette)
     scale = image.height / size[1]
     reach = math.ceil(2 * scale) + 2  # bicubic reads 2 source pixels × the scale on each side
     for top in range(0, size[1], BAND):

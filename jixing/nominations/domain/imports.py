@@ -132,6 +132,9 @@ def import_nominations(
         for row in rows:
             category = categories[row["category"]]
             recommending = orgs[row["recommending_code"]]
+            # Nomination.reporting_unit is NOT NULL: an org outside every reporting unit fails here, not in SQL.
+            if recommending.reporting_unit_id is None:
+                raise ValueError(f"{recommending.code} lies under no reporting unit")
             is_person = category.kind == CategoryKind.PERSON
             nominations.append(
                 Nomination(

@@ -109,7 +109,7 @@ def default_key(nomination: Nomination) -> tuple:
 
 
 def label(nomination: Nomination) -> str:
-    name = nomination.nominee_org.name if nomination.nominee_org_id else nomination.nominee_name
+    name = nomination.nominee_org.name if nomination.nominee_org is not None else nomination.nominee_name
     return f"{name}（{nomination.number}）"
 
 

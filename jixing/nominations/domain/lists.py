@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -46,6 +47,10 @@ def list_of(*, campaign: Campaign, reporting_unit: Org) -> RecommendationList | 
     return RecommendationList.objects.filter(campaign=campaign, reporting_unit=reporting_unit).first()
 
 
+@overload
+def locked_list(*, campaign: Campaign, reporting_unit: Org, create: Literal[True]) -> RecommendationList: ...
+@overload
+def locked_list(*, campaign: Campaign, reporting_unit: Org, create: bool) -> RecommendationList | None: ...
 def locked_list(*, campaign: Campaign, reporting_unit: Org, create: bool) -> RecommendationList | None:
     """The list row, locked for this transaction (created first when asked)."""
     if create:
@@ -154,7 +159,7 @@ def screen_out(
         rl = locked_list(campaign=nomination.campaign, reporting_unit=nomination.reporting_unit, create=False)
         transition(nomination, action, actor=actor, reason=reason, now=now, ip=ip)
         entry = ListEntry.objects.filter(nomination=nomination).first() if rl is not None else None
-        if entry is not None:
+        if rl is not None and entry is not None:
             category_id = entry.category_id
             entry.delete()
             for position, rest in enumerate(
@@ -193,7 +198,8 @@ def submit_list(
     rolls everything back: no nomination moves and the list stays open. Reads stored eligibility
     results, made fresh first (evaluation.ensure_fresh).
     """
-    if screened_unit(actor) is None or screened_unit(actor).pk != reporting_unit.pk:
+    unit = screened_unit(actor)
+    if unit is None or unit.pk != reporting_unit.pk:
         raise PermissionDenied("只有本报送单位的审核员可以报送推荐总表")
     now = now or timezone.now()
     check_screen_phase(campaign, "报送推荐总表", now)

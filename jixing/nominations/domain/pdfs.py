@@ -81,11 +81,11 @@ def is_active(value: object) -> bool:
     )
 
 
-def _clean(root: object) -> None:
+def _clean(root: pikepdf.Object) -> None:
     """Visit every object reachable from `root` once (a stack, not recursion: outlines chain thousands of
     items), removing active keys, actions and annotations."""
     seen: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[pikepdf.Object] = [root]
     while stack:
         node = stack.pop()
         if node.is_indirect:
@@ -94,10 +94,11 @@ def _clean(root: object) -> None:
             seen.add(node.objgen)
         if isinstance(node, Array):
             for index in reversed(range(len(node))):
-                if is_active(node[index]):
+                item = node[index]
+                if is_active(item):
                     del node[index]
-                elif isinstance(node[index], Dictionary | Stream | Array):
-                    stack.append(node[index])
+                elif isinstance(item, Dictionary | Stream | Array):
+                    stack.append(item)
             continue
         for key in list(node.keys()):
             value = node[key]

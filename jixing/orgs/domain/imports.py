@@ -200,7 +200,7 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
     with transaction.atomic():
         # Locked read-then-write: a concurrent import of the tree waits instead of interleaving.
         stored = {org.code: org for org in Org.objects.select_for_update()}
-        code_of = {org.id: code for code, org in stored.items()}
+        code_of: dict[int | None, str] = {org.id: code for code, org in stored.items()}
         existing = {code: ExistingOrg(org.level, code_of.get(org.parent_id)) for code, org in stored.items()}
         validate_org_rows(rows, existing, errors, warnings)
         if errors:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jixing.audit.signals import client_ip
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.attachments import (
     UploadRefused,
@@ -23,7 +24,7 @@ from jixing.portal.views.nominations import visible_nomination
 from jixing.security.downloads import protected_download
 
 
-def _attachments_panel(request: HttpRequest, nomination, **extra) -> HttpResponse:
+def _attachments_panel(request: AuthedRequest, nomination, **extra) -> HttpResponse:
     spec = form_spec(nomination.category)
     return render(
         request,
@@ -40,7 +41,7 @@ def _attachments_panel(request: HttpRequest, nomination, **extra) -> HttpRespons
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     """Store the files of one kind; each refused file gets its own message (name and reason)."""
     nomination = visible_nomination(request, pk)
     kind = request.POST.get("kind", "")
@@ -67,7 +68,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Send a stored file, always as a download and never to be sniffed into something else."""
     nomination = visible_nomination(request, pk)
     attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
@@ -79,7 +80,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_delete(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
     nomination = visible_nomination(request, pk)
     attachment = get_object_or_404(nomination.attachments, pk=attachment_pk)
     delete_attachment(attachment=attachment, actor=request.user, ip=client_ip(request))

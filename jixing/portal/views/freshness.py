@@ -8,19 +8,20 @@ for its page once and puts the new results in place), and a banner in link mode 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
+from jixing.http import AuthedRequest
 
 FRESH_EVENT = "results-fresh"
 
 
 @login_required
 @require_GET
-def results_freshness(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def results_freshness(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
     state = freshness(get_object_or_404(Campaign, pk=campaign_pk))
     if state.stale:
         return HttpResponse(status=204)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Window
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from jixing.campaigns.domain.queries import current_campaign
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import (
@@ -23,11 +24,11 @@ PAGE_SIZE = 50
 MAX_PAGE = 10**6
 
 
-def _page(request: HttpRequest, rows):
+def _page(request: AuthedRequest, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def counted_page(request: HttpRequest, rows: QuerySet) -> Page:
+def counted_page(request: AuthedRequest, rows: QuerySet) -> Page:
     """A page of search results with their count from the same query (`COUNT(*) OVER ()`).
 
     Paginator counts the rows and then reads the page: two passes over everything the search matches, each
@@ -44,7 +45,9 @@ def counted_page(request: HttpRequest, rows: QuerySet) -> Page:
     return Page(found, number, paginator)
 
 
-def _list(request: HttpRequest, template: str, rows, *, page: Page | None = None, **context) -> HttpResponse:
+def _list(
+    request: AuthedRequest, template: str, rows, *, page: Page | None = None, **context
+) -> HttpResponse:
     """Render a list page, or only its table when HTMX asks (search as one types)."""
     context.update(page=page or _page(request, rows), q=search_text(request.GET.get("q")))
     if request.htmx:
@@ -53,7 +56,7 @@ def _list(request: HttpRequest, template: str, rows, *, page: Page | None = None
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     root = scope_root(user)
     ancestors = []
@@ -74,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_list(request: HttpRequest) -> HttpResponse:
+def org_list(request: AuthedRequest) -> HttpResponse:
     rows = orgs_visible_to(request.user).select_related("parent")
     q = search_text(request.GET.get("q"))
     if q:
@@ -83,7 +86,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def learner_list(request: HttpRequest) -> HttpResponse:
+def learner_list(request: AuthedRequest) -> HttpResponse:
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
     q = search_text(request.GET.get("q"))
     if not q:
@@ -99,7 +102,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthedRequest) -> HttpResponse:
     rows = roles_visible_to(request.user).select_related("org").order_by("org__path", "kind", "account_id")
     q = search_text(request.GET.get("q"))
     if q:
@@ -108,7 +111,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: AuthedRequest) -> HttpResponse:
     campaign = current_campaign()
     rows = nominations_visible_to(request.user, campaign=campaign).select_related(
         "category", "recommending_org", "reporting_unit", "nominee_org"

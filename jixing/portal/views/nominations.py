@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Category
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.access import (
     SEND_ACTIONS,
     available_moves,
@@ -50,7 +51,7 @@ from jixing.security.params import search_text
 PICK_PAGE_SIZE = 20
 
 
-def visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+def visible_nomination(request: AuthedRequest, pk: int) -> Nomination:
     """The nomination if the user may see it (nominations_visible_to), else 404."""
     rows = nominations_visible_to(request.user).select_related(
         "campaign", "category", "category__campaign", "recommending_org", "reporting_unit", "nominee_org"
@@ -58,7 +59,7 @@ def visible_nomination(request: HttpRequest, pk: int) -> Nomination:
     return get_object_or_404(rows, pk=pk)
 
 
-def _startable(request: HttpRequest) -> list[Category]:
+def _startable(request: AuthedRequest) -> list[Category]:
     campaign = current_campaign()
     categories = startable_categories(request.user, campaign) if campaign else []
     if not categories:
@@ -67,7 +68,7 @@ def _startable(request: HttpRequest) -> list[Category]:
 
 
 @login_required
-def nomination_start(request: HttpRequest) -> HttpResponse:
+def nomination_start(request: AuthedRequest) -> HttpResponse:
     """GET: the categories this user may start. POST: start one (unit category, or a learner himself,
     or a unit/reporting unit for the learner chosen on the pick page)."""
     categories = _startable(request)
@@ -98,7 +99,7 @@ def nomination_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_pick(request: HttpRequest, number: int) -> HttpResponse:
+def nomination_pick(request: AuthedRequest, number: int) -> HttpResponse:
     """Choose the nominee of a person category: the learners of the user's subtree, by name or 学号."""
     category = next((c for c in _startable(request) if c.number == number), None)
     if category is None or not category.is_person or request.user.is_learner:
@@ -112,7 +113,7 @@ def nomination_pick(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _edit_context(request: HttpRequest, nomination: Nomination, form: NominationForm, **extra) -> dict:
+def _edit_context(request: AuthedRequest, nomination: Nomination, form: NominationForm, **extra) -> dict:
     spec = form.spec
     move = send_move(request.user, nomination)
     return {
@@ -131,7 +132,7 @@ def _edit_context(request: HttpRequest, nomination: Nomination, form: Nomination
 
 
 @login_required
-def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The form. POST intent=save keeps a draft; intent=submit sends it up through the state table."""
     nomination = visible_nomination(request, pk)
     if not can_edit(request.user, nomination):
@@ -164,18 +165,19 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     """HTMX: keep what was typed; answers with the small "已自动保存 HH:MM" indicator."""
     nomination = visible_nomination(request, pk)
     nomination = save_draft(nomination=nomination, data=request.POST, actor=request.user)
     saved_at = nomination.draft_saved_at
+    assert saved_at is not None  # save_draft sets it
     response = render(request, "portal/nominations/_autosave_status.html", {"saved_at": saved_at})
     response["HX-Trigger"] = json.dumps({"jixing:draft-saved": {"at": int(saved_at.timestamp() * 1000)}})
     return response
 
 
 @login_required
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = visible_nomination(request, pk)
     spec = form_spec(nomination.category)
     events = [(event, event_label(event.action)) for event in nomination_events(nomination)]
@@ -206,7 +208,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_act(request: AuthedRequest, pk: int) -> HttpResponse:
     """A move of the state table other than sending the form up (that goes through the form)."""
     nomination = visible_nomination(request, pk)
     action = request.POST.get("action", "")

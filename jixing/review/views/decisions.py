@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from jixing.audit.signals import client_ip
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.decisions import DecisionRefused, record_decision
 from jixing.nominations.domain.queries import nominations_visible_to
 
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int, rule_id: str) -> HttpResponse:
+def decide(request: AuthedRequest, pk: int, rule_id: str) -> HttpResponse:
     nomination = get_object_or_404(nominations_visible_to(request.user), pk=pk)
     holds = request.POST.get("holds")
     if holds not in ("1", "0"):

@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from jixing.http import AuthedRequest
 from jixing.imports.domain.jobs import ImportBusy, start_import
 from jixing.imports.domain.progress import job_status
 from jixing.imports.domain.queries import active_jobs, recent_jobs
@@ -28,14 +29,14 @@ CONTENT_TYPES = {
 }
 
 
-def _require_import_permission(request: HttpRequest) -> None:
+def _require_import_permission(request: AuthedRequest) -> None:
     # The predicate, not user.has_perm: Django grants every permission to superusers, and imports
     # belong to the province admin role, whatever other flags an account carries.
     if not is_province_admin(request.user):
         raise PermissionDenied("只有省平台管理员可以导入数据")
 
 
-def _page(request: HttpRequest, form: ImportForm, job: ImportJob | None = None) -> HttpResponse:
+def _page(request: AuthedRequest, form: ImportForm, job: ImportJob | None = None) -> HttpResponse:
     shown = [job] if job is not None else active_jobs()
     return render(
         request,
@@ -54,7 +55,7 @@ def _panel_context(job: ImportJob) -> dict:
 
 
 @login_required
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthedRequest) -> HttpResponse:
     _require_import_permission(request)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": "orgs"})
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """The 数据导入 page with one job's panel on top: where an upload lands."""
     _require_import_permission(request)
     job = get_object_or_404(ImportJob.objects.select_related("actor"), pk=pk)
@@ -84,7 +85,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_job_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_panel(request: AuthedRequest, pk: int) -> HttpResponse:
     """The job's panel alone, polled by htmx every second until the job ends."""
     _require_import_permission(request)
     job = get_object_or_404(ImportJob.objects.select_related("actor"), pk=pk)
@@ -92,7 +93,7 @@ def import_job_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     _require_import_permission(request)
     spec = TEMPLATES.get(kind)
     if spec is None or fmt not in CONTENT_TYPES:

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from jixing.campaigns.domain.phases import PhaseChangeRefused, extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
@@ -46,7 +47,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_FILTERS = ("category", "unit", "state")
 
 
-def _campaign(request: HttpRequest) -> Campaign:
+def _campaign(request: AuthedRequest) -> Campaign:
     if not is_province_admin(request.user):
         raise PermissionDenied("只有省平台管理员可以使用汇总公示页面")
     campaign = current_campaign()
@@ -56,7 +57,7 @@ def _campaign(request: HttpRequest) -> Campaign:
 
 
 @login_required
-def lists(request: HttpRequest) -> HttpResponse:
+def lists(request: AuthedRequest) -> HttpResponse:
     """名单核对: each reporting unit's list in one category, quotas, G.9 side by side, G.3 conflicts."""
     campaign = _campaign(request)
     categories = list(campaign.categories.all())
@@ -84,7 +85,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def select(request: HttpRequest) -> HttpResponse:
+def select(request: AuthedRequest) -> HttpResponse:
     """拟入选 / 不入选, for one nomination (`only` = "action:id") or every ticked one (`ids`)."""
     campaign = _campaign(request)
     action, _, one = request.POST.get("only", "").partition(":")
@@ -112,7 +113,7 @@ def select(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def publication(request: HttpRequest) -> HttpResponse:
+def publication(request: AuthedRequest) -> HttpResponse:
     """发布公示: what is chosen, the window it would get; POST publishes. Lists past publications."""
     campaign = _campaign(request)
     # GET with a date previews its window (the "重新计算公示期" button); POST publishes.
@@ -159,7 +160,7 @@ def publication(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def objections(request: HttpRequest) -> HttpResponse:
+def objections(request: AuthedRequest) -> HttpResponse:
     """公示异议: every objection of the campaign (pending first), with the handling form."""
     campaign = _campaign(request)
     show = request.GET.get("show", "pending")
@@ -181,7 +182,7 @@ def objections(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request)
     objection = get_object_or_404(queries.objections_visible_to(request.user, campaign=campaign), pk=pk)
     form = ObjectionOutcomeForm(request.POST)
@@ -206,7 +207,7 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def approval(request: HttpRequest) -> HttpResponse:
+def approval(request: AuthedRequest) -> HttpResponse:
     """省委宣传部审批: what still blocks it; POST records it (PUBLISHED → APPROVED)."""
     campaign = _campaign(request)
     form = ApprovalForm(request.POST if request.method == "POST" else None)
@@ -232,7 +233,7 @@ def approval(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def commendation(request: HttpRequest) -> HttpResponse:
+def commendation(request: AuthedRequest) -> HttpResponse:
     """通报表扬: APPROVED → COMMENDED in bulk (commend phase only), the final list, its export."""
     campaign = _campaign(request)
     if request.method == "POST":
@@ -253,7 +254,7 @@ def commendation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def final_export(request: HttpRequest) -> HttpResponse:
+def final_export(request: AuthedRequest) -> HttpResponse:
     campaign = _campaign(request)
     filename, content = export_final_list(campaign=campaign, actor=request.user, ip=client_ip(request))
     response = HttpResponse(content, content_type=XLSX)
@@ -264,7 +265,7 @@ def final_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def phases(request: HttpRequest) -> HttpResponse:
+def phases(request: AuthedRequest) -> HttpResponse:
     """阶段窗口: the campaign's phases and a form to extend each window (reason required, recorded)."""
     campaign = _campaign(request)
     context = {
@@ -278,12 +279,14 @@ def phases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def phase_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def phase_extend(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request)
     phase = get_object_or_404(campaign.phases.all(), pk=pk)
     form = PhaseExtendForm(request.POST)
     if not form.is_valid():
-        problems = "；".join(f"{form.fields[k].label}：{'、'.join(v)}" for k, v in form.errors.items())
+        problems = "；".join(
+            f"{form.fields[k].label}：{'、'.join(map(str, v))}" for k, v in form.errors.items()
+        )
         messages.error(request, f"未延长“{phase.name}”：{problems}")
         return redirect("review:province_phases")
     try:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
+from jixing.http import AuthedRequest
 from jixing.nominations.domain.attachments import UploadRefused
 from jixing.nominations.domain.list_rules import (
     can_view_list,
@@ -77,14 +78,14 @@ def _campaign() -> Campaign:
     return campaign
 
 
-def _screener_unit(request: HttpRequest) -> Org:
+def _screener_unit(request: AuthedRequest) -> Org:
     unit = screened_unit(request.user)
     if unit is None:
         raise PermissionDenied("只有报送单位审核员可以审核报送")
     return unit
 
 
-def _list_unit(request: HttpRequest, org_pk: int) -> Org:
+def _list_unit(request: AuthedRequest, org_pk: int) -> Org:
     """The reporting unit of a list page: 403 for roles that see no list, 404 for another unit's."""
     user = request.user
     if not (user.is_province_admin or screened_unit(user) is not None):
@@ -96,7 +97,7 @@ def _list_unit(request: HttpRequest, org_pk: int) -> Org:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """A reviewer's way in: his unit's list page."""
     return redirect("review:list", org_pk=_screener_unit(request).pk)
 
@@ -127,7 +128,7 @@ def _category_url(number: int, data) -> str:
 
 
 def _category_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     unit: Org,
     campaign: Campaign,
     number: int,
@@ -197,7 +198,7 @@ def _category_context(
 
 
 @login_required
-def category(request: HttpRequest, number: int) -> HttpResponse:
+def category(request: AuthedRequest, number: int) -> HttpResponse:
     """One category's nominations of the reviewer's unit, a page at a time in default order, filterable,
     with the picking form."""
     unit = _screener_unit(request)
@@ -207,7 +208,7 @@ def category(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def save_picks(request: HttpRequest, number: int) -> HttpResponse:
+def save_picks(request: AuthedRequest, number: int) -> HttpResponse:
     unit = _screener_unit(request)
     campaign = _campaign()
     category = get_object_or_404(campaign.categories, number=number)
@@ -236,7 +237,7 @@ def save_picks(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     """Return a nomination for correction, or reject it, with a reason."""
     unit = _screener_unit(request)
     if action not in SCREEN_OUT_ACTIONS:
@@ -273,7 +274,7 @@ def _list_events(rl: RecommendationList | None):
 
 
 @login_required
-def list_page(request: HttpRequest, org_pk: int) -> HttpResponse:
+def list_page(request: AuthedRequest, org_pk: int) -> HttpResponse:
     """The 推荐总表 of a reporting unit: seats and picks per category, the sheet, the sealed scan,
     submission (its reviewers) and reopening (the province)."""
     unit = _list_unit(request, org_pk)
@@ -287,7 +288,7 @@ def list_page(request: HttpRequest, org_pk: int) -> HttpResponse:
         "seats": seats_by_category(campaign=campaign, reporting_unit=unit, recommendation_list=rl),
         "scan": scan,
         "scans": rl.scans.select_related("uploaded_by") if rl else [],
-        "scan_outdated": scan is not None and not scan_is_current(rl, scan),
+        "scan_outdated": scan is not None and rl is not None and not scan_is_current(rl, scan),
         "is_screener": is_screener,
         "editable": is_screener and list_is_open(campaign, rl),
         "can_reopen": request.user.is_province_admin and rl is not None and rl.is_submitted,
@@ -299,7 +300,7 @@ def list_page(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def sheet_download(request: HttpRequest, org_pk: int) -> HttpResponse:
+def sheet_download(request: AuthedRequest, org_pk: int) -> HttpResponse:
     """The 推荐总表 as XLSX (an audited export)."""
     unit = _list_unit(request, org_pk)
     campaign = _campaign()
@@ -316,7 +317,7 @@ def sheet_download(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scan_upload(request: HttpRequest, org_pk: int) -> HttpResponse:
+def scan_upload(request: AuthedRequest, org_pk: int) -> HttpResponse:
     unit = _list_unit(request, org_pk)
     if screened_unit(request.user) is None:
         raise PermissionDenied("只有报送单位审核员可以上传盖章扫描件")
@@ -336,7 +337,7 @@ def scan_upload(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def scan_download(request: HttpRequest, org_pk: int, scan_pk: int) -> FileResponse:
+def scan_download(request: AuthedRequest, org_pk: int, scan_pk: int) -> FileResponse:
     """A sealed scan, always as a download and never to be sniffed into something else."""
     unit = _list_unit(request, org_pk)
     scan = get_object_or_404(
@@ -350,7 +351,7 @@ def scan_download(request: HttpRequest, org_pk: int, scan_pk: int) -> FileRespon
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, org_pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, org_pk: int) -> HttpResponse:
     unit = _list_unit(request, org_pk)
     if screened_unit(request.user) is None:
         raise PermissionDenied("只有报送单位审核员可以报送推荐总表")
@@ -367,7 +368,7 @@ def submit(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, org_pk: int) -> HttpResponse:
+def reopen(request: AuthedRequest, org_pk: int) -> HttpResponse:
     """Province only: send a submitted list back to its reporting unit, with a reason."""
     unit = _list_unit(request, org_pk)
     if not request.user.is_province_admin:
