@@ -163,6 +163,14 @@ def _load_orgs(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _one(con: duckdb.DuckDBPyConnection, query: str) -> Any:
+    """The value of a query that gives one row of one column (an aggregate without GROUP BY)."""
+    row = con.execute(query).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from: {query}")
+    return row[0]
+
+
 def _listed(
     con: duckdb.DuckDBPyConnection, problems: ProblemList, query: str, column: str, params: dict | None = None
 ) -> None:
@@ -170,7 +178,7 @@ def _listed(
 
     The query runs once, into a scratch table: usually empty, it is then counted and listed for free."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {query}", params or {})
-    total = con.execute("SELECT count(*) FROM found").fetchone()[0]
+    total = _one(con, "SELECT count(*) FROM found")
     if total:
         room = max(problems.limit - len(problems.listed), 0)
         for line, value, reason in con.execute(f"SELECT * FROM found ORDER BY 1 LIMIT {room}").fetchall():
@@ -281,8 +289,8 @@ def _derive(con: duckdb.DuckDBPyConnection) -> tuple[storage.Rows, list[tuple[in
         """SELECT o.unit_id, count(*) FROM typed AS t JOIN orgs AS o ON o.code = t.org_code
            WHERE o.unit_id IS NOT NULL GROUP BY o.unit_id"""
     ).fetchall()
-    (lines,) = con.execute("SELECT coalesce(max(line), 0) FROM typed").fetchone()
-    return storage.Rows(query, {"ipad": ipad, "opad": opad}, lines=int(lines)), units
+    lines = int(_one(con, "SELECT coalesce(max(line), 0) FROM typed"))
+    return storage.Rows(query, {"ipad": ipad, "opad": opad}, lines=lines), units
 
 
 def _make_current(

@@ -14,9 +14,13 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import connection
+
+if TYPE_CHECKING:
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 BUSY = "另一个积分快照正在导入，请等它完成后再导入"
 # Any fixed 64-bit number: the key of this lock among the database's advisory locks.
@@ -28,6 +32,11 @@ class SnapshotImportBusy(Exception):
 
     def __init__(self) -> None:
         super().__init__(BUSY)
+
+
+def in_memory_database() -> bool:
+    """Whether Django's connection is SQLite's in-memory database (`jixing evaluate`'s throwaway one)."""
+    return connection.vendor == "sqlite" and cast("SQLiteWrapper", connection).is_in_memory_db()
 
 
 def workdirs_root() -> Path:
@@ -64,7 +73,7 @@ def _sqlite_lock_file() -> Path:
     """Beside the database file, so that two databases on one machine (the web application's, a test
     run's, `jixing evaluate`'s in memory) never wait for each other."""
     name = str(connection.settings_dict["NAME"])
-    if connection.is_in_memory_db():
+    if in_memory_database():
         root = workdirs_root()
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         return root / f"memory-{os.getpid()}.lock"

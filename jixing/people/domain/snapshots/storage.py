@@ -24,12 +24,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 from django.db import connection, models, transaction
+from django.db.models import F
 
 from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback
+from jixing.people.domain.snapshots.locking import in_memory_database
 from jixing.people.models import Learner, Snapshot, SnapshotUnit
 
 # Every column the importer writes; Rows.query gives them all but the snapshot, named by their columns.
@@ -76,8 +78,16 @@ def partition_name(snapshot: Snapshot) -> str:
     return f"people_learner_s{int(snapshot.pk)}"
 
 
+def column_of(name: str) -> str:
+    """The database column of Learner's concrete field `name`."""
+    field = Learner._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise LookupError(f"Learner.{name} has no column of its own")
+    return field.column
+
+
 def _columns() -> list[str]:
-    return [Learner._meta.get_field(name).column for name in COLUMNS]
+    return [column_of(name) for name in COLUMNS]
 
 
 def write_rows(
@@ -102,7 +112,7 @@ def _write_sqlite(
     names = ", ".join(_columns()[1:])
     params = {**rows.params, "snapshot": snapshot.pk}
     progress(ImportProgress(Phase.WRITE, 0, total))
-    if connection.is_in_memory_db() or connection.in_atomic_block:
+    if in_memory_database() or connection.in_atomic_block:
         # `jixing evaluate`'s throwaway database, or a caller's transaction: Django's own connection, the
         # rows in 学号 order so that the unique index on (学号, snapshot) takes them in its own order.
         select = f"SELECT $snapshot AS snapshot_id, {names} FROM ({rows.query}) ORDER BY account_id"
@@ -203,14 +213,12 @@ def _model_indexes() -> list[tuple[str, bool, list[str]]]:
     """people.models.Learner.Meta's unique constraint and index as (name, unique, columns): the one
     definition both databases' bulk paths build again."""
     found = [
-        (c.name, True, c.fields or [e.name for e in c.expressions])  # F() expressions: see Learner.Meta
+        (c.name, True, c.fields or [cast(F, e).name for e in c.expressions])  # F() only: see Learner.Meta
         for c in Learner._meta.constraints
         if isinstance(c, models.UniqueConstraint)
     ]
     found += [(i.name, False, list(i.fields)) for i in Learner._meta.indexes]
-    return [
-        (name, unique, [Learner._meta.get_field(f).column for f in fields]) for name, unique, fields in found
-    ]
+    return [(name, unique, [column_of(f) for f in fields]) for name, unique, fields in found]
 
 
 def _sqlite_indexes() -> list[tuple[str, str]]:
