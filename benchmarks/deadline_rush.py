@@ -49,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rush_clients import Browser, Plan, Stats, run_user
-from snapshot_import import drop_postgres, machine
+from snapshot_import import drop_postgres, load_average, machine, summary_head
 
 ROOT = Path(__file__).resolve().parent.parent
 JIXING = str(ROOT / ".venv" / "bin" / "jixing")
@@ -462,13 +462,11 @@ def error_kinds(stats: Stats) -> dict[str, int]:
 
 
 def summary(results: list[dict], args: argparse.Namespace, host: str, loads: list[str]) -> str:
-    today = datetime.now(UTC).date().isoformat()
-    out = [f"### Deadline rush, measured {today} (benchmarks/deadline_rush.py)", "",
-           f"Machine: {host}.", f"Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}.",
+    out = [*summary_head("Deadline rush", "deadline_rush.py", host, loads),
            f"make serve with {args.web_workers} gunicorn workers and {args.task_workers} task workers, PostgreSQL,"
            f" Redis cache; {args.users} simulated users per role (unit admins, reviewers, public) for "
-           f"{args.minutes} min per stage, users arriving over {args.ramp:g} s, think time {args.think[0]}–{args.think[1]} s; client and server share "
-           "the machine.", ""]  # fmt: skip
+           f"{args.minutes} min per stage, users arriving over {args.ramp:g} s, think time "
+           f"{args.think[0]}–{args.think[1]} s; client and server share the machine.", ""]  # fmt: skip
     checks = []
     for result in results:
         phase = result["phase"]
@@ -526,7 +524,7 @@ def main() -> None:
     if not args.pg_db.startswith("jixing_rush"):
         parser.error("--pg-db must start with jixing_rush: it is dropped and created again")
     args.think = tuple(float(x) for x in args.think.split(","))
-    loads = ["{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())]
+    loads = [load_average()]
     host = machine()
     print(f"machine: {host}\nload average: {loads[0]}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="jixing-rush-"))
@@ -555,7 +553,7 @@ def main() -> None:
         connections.close_all()
         if not args.keep_db:
             drop_postgres(args.pg_db)
-    loads.append("{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    loads.append(load_average())
     print(f"\nserver log: {work / 'server.log'}\n")
     print(summary(results, args, host, loads))
     sys.exit(0 if results and all("stats" in r for r in results) else 1)

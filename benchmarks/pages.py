@@ -36,14 +36,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
-import shutil
 import statistics
-import tempfile
 import time
 import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -58,8 +54,9 @@ from snapshot_import import (
     _setup,
     child_env,
     drop_postgres,
-    machine,
+    each_database,
     run_child,
+    summary_head,
 )
 
 FULL_SCALE = 8_000_000
@@ -318,19 +315,13 @@ def _judge(holds: bool) -> str:
 
 
 def summary(results: list[dict], args: argparse.Namespace, host: str, loads: list[str]) -> str:
-    today = datetime.now(UTC).date().isoformat()
     built = next((r["build"] for r in results if "counts" in r.get("build", {})), None)
     imports = ", ".join(
         f"{DB_LABELS[r['vendor']]} {r['import']['seconds']:.0f} s"
         for r in results
         if "seconds" in r.get("import", {})
     )
-    out = [
-        f"### Page times at scale, measured {today} (benchmarks/pages.py)",
-        "",
-        f"Machine: {host}.",
-        f"Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}.",
-    ]
+    out = summary_head("Page times at scale", "pages.py", host, loads)
     if built:
         c = built["counts"]
         states = ", ".join(f"{state} {n:,}" for state, n in sorted(c["states"].items(), key=lambda s: -s[1]))
@@ -426,25 +417,13 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_db.startswith("jixing_bench"):
         parser.error("--pg-db must start with jixing_bench: it is dropped and created again")
-    vendors = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "both": ["sqlite", "postgresql"]}[args.db]
-    loads = ["{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())]
-    host = machine()
-    print(f"machine: {host}\nload average: {loads[0]}")
-    work = Path(tempfile.mkdtemp(prefix="jixing-pages-"))
-    try:
-        files = prepare_files(args.files, args.learners, work)
-        results = []
-        for vendor in vendors:
-            try:
-                results.append(bench_database(vendor, args, files, work))
-            except Exception:  # one database down must not lose the other's figures
-                print(f"  {DB_LABELS[vendor]} FAILED:\n    " + traceback.format_exc().replace("\n", "\n    "))
-                results.append({"vendor": vendor})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    loads.append("{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    print("\n" + "-" * 40 + " summary (paste into README) " + "-" * 40)
-    print(summary(results, args, host, loads))
+    each_database(
+        args,
+        prefix="jixing-pages-",
+        prepare=lambda work: prepare_files(args.files, args.learners, work),
+        bench=bench_database,
+        summary=summary,
+    )
 
 
 if __name__ == "__main__":

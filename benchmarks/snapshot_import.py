@@ -366,9 +366,7 @@ def ratio_lines(figures: dict[str, Any], args: argparse.Namespace) -> list[str]:
 
 
 def summary(results: list[dict], args: argparse.Namespace, host: str, loads: list[str]) -> str:
-    today = datetime.now(UTC).date().isoformat()
-    out = [f"### 积分快照 import, measured {today} (benchmarks/snapshot_import.py)", "",
-           f"Machine: {host}.", f"Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}.",
+    out = [*summary_head("积分快照 import", "snapshot_import.py", host, loads),
            f"File: {args.rows:,} synthetic learners{' (GB18030)' if args.gbk else ''}; baselines on the first "
            f"{args.baseline_rows:,}. CPU s: the importing process, all its threads, not the database server;"
            " peak RSS: VmHWM of that process alone.", "",
@@ -410,6 +408,49 @@ def summary(results: list[dict], args: argparse.Namespace, host: str, loads: lis
     return "\n".join([*out, "", "Goals:", *goals])
 
 
+def load_average() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def summary_head(title: str, script: str, host: str, loads: list[str]) -> list[str]:
+    """The first lines of a summary block to paste into the README: what, when, on which machine."""
+    today = datetime.now(UTC).date().isoformat()
+    return [f"### {title}, measured {today} (benchmarks/{script})", "", f"Machine: {host}.",
+            f"Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}."]  # fmt: skip
+
+
+def each_database(
+    args: argparse.Namespace,
+    *,
+    prefix: str,
+    prepare: Callable[[Path], Any],
+    bench: Callable[[str, argparse.Namespace, Any, Path], dict],
+    summary: Callable[[list[dict], argparse.Namespace, str, list[str]], str],
+) -> None:
+    """The frame of a benchmark over --db's databases: the machine and load printed, a scratch folder
+    (removed after) for `prepare`'s files, `bench` per database (one failing keeps the other's figures),
+    then the summary block."""
+    vendors = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "both": ["sqlite", "postgresql"]}[args.db]
+    loads = [load_average()]
+    host = machine()
+    print(f"machine: {host}\nload average: {loads[0]}")
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        files = prepare(work)
+        results = []
+        for vendor in vendors:
+            try:
+                results.append(bench(vendor, args, files, work))
+            except Exception:  # one database down must not lose the other's figures
+                print(f"  {DB_LABELS[vendor]} FAILED:\n    " + traceback.format_exc().replace("\n", "\n    "))
+                results.append({"vendor": vendor})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    loads.append(load_average())
+    print("\n" + "-" * 40 + " summary (paste into README) " + "-" * 40)
+    print(summary(results, args, host, loads))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     number = lambda text: int(text.replace("_", "").replace(",", ""))  # noqa: E731
@@ -425,25 +466,15 @@ def main() -> None:
     if not args.pg_db.startswith("jixing_bench"):
         parser.error("--pg-db must start with jixing_bench: it is dropped and created again")
     args.baseline_rows = min(args.baseline_rows, args.rows)
-    vendors = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "both": ["sqlite", "postgresql"]}[args.db]
-    loads = ["{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())]
-    host = machine()
-    print(f"machine: {host}\nload average: {loads[0]}")
-    work = Path(tempfile.mkdtemp(prefix="jixing-bench-"))
-    try:
-        files = prepare_files(args.files or work / "files", args.rows, args.baseline_rows, args.gbk)
-        results = []
-        for vendor in vendors:
-            try:
-                results.append(bench_database(vendor, args, files, work))
-            except Exception:  # one database down must not lose the other's figures
-                print(f"  {DB_LABELS[vendor]} FAILED:\n    " + traceback.format_exc().replace("\n", "\n    "))
-                results.append({"vendor": vendor})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    loads.append("{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    print("\n" + "-" * 40 + " summary (paste into README) " + "-" * 40)
-    print(summary(results, args, host, loads))
+    each_database(
+        args,
+        prefix="jixing-bench-",
+        prepare=lambda work: prepare_files(
+            args.files or work / "files", args.rows, args.baseline_rows, args.gbk
+        ),
+        bench=bench_database,
+        summary=summary,
+    )
 
 
 if __name__ == "__main__":
