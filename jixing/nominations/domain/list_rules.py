@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
@@ -102,10 +103,20 @@ def pick_problem(nomination: Nomination) -> str | None:
     return None
 
 
-def default_key(nomination: Nomination) -> tuple:
-    """The default order: stored rank (unranked last), then submission time, then id."""
-    far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
-    return (nomination.rank is None, nomination.rank or 0, nomination.submitted_at or far, nomination.pk)
+# The default order: stored rank (unranked last), then submission time, then id — read in this order by
+# the database, so that the screening page reads only the page it shows.
+DEFAULT_ORDER = (F("rank").asc(nulls_last=True), F("submitted_at").asc(nulls_last=True), "pk")
+
+
+def sent_up(rows: QuerySet[Nomination], *, category: Category, reporting_unit: Org) -> QuerySet[Nomination]:
+    """`rows` narrowed to the unit's nominations of the category that have been sent up (drafts excluded),
+    in the default order."""
+    return (
+        rows.filter(category=category, reporting_unit=reporting_unit)
+        .exclude(state__in=[S.DRAFT, S.AWAITING_UNIT])
+        .select_related("category", "nominee_org", "recommending_org")
+        .order_by(*DEFAULT_ORDER)
+    )
 
 
 def label(nomination: Nomination) -> str:
@@ -115,12 +126,11 @@ def label(nomination: Nomination) -> str:
 
 def candidates(*, campaign: Campaign, category: Category, reporting_unit: Org) -> list[Nomination]:
     """The unit's nominations of the category that have been sent up (drafts excluded), default order."""
-    rows = (
-        Nomination.objects.filter(campaign=campaign, category=category, reporting_unit=reporting_unit)
-        .exclude(state__in=[S.DRAFT, S.AWAITING_UNIT])
-        .select_related("category", "nominee_org", "recommending_org")
+    return list(
+        sent_up(
+            Nomination.objects.filter(campaign=campaign), category=category, reporting_unit=reporting_unit
+        )
     )
-    return sorted(rows, key=default_key)
 
 
 def seats_of(*, category: Category, reporting_unit: Org) -> int:
