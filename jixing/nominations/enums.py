@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 
 
@@ -15,9 +17,55 @@ class NominationState(models.TextChoices):
     APPROVED = "approved", "已审批"
     COMMENDED = "commended", "已表扬"
 
+    # The groups of states the rules speak of, in one place. Methods rather than attributes: an attribute
+    # of the class would become a member of the enum. Each returns one of the frozensets below.
 
-# States that still hold a place in G.6 (one per unit per category): everything not withdrawn or rejected.
-RELEASED_STATES = frozenset({NominationState.WITHDRAWN, NominationState.REJECTED})
+    @classmethod
+    def released_states(cls) -> frozenset[NominationState]:
+        """Withdrawn or rejected: the nomination gives its place back (G.6, one per unit per category)."""
+        return RELEASED_STATES
+
+    @classmethod
+    def editable_states(cls) -> frozenset[NominationState]:
+        """The form may still be edited (by whoever may send it up)."""
+        return EDITABLE_STATES
+
+    @classmethod
+    def unranked_states(cls) -> frozenset[NominationState]:
+        """Not (or no longer) before the reporting unit: no place in its default order."""
+        return UNRANKED_STATES
+
+    @classmethod
+    def unit_place_states(cls) -> frozenset[NominationState]:
+        """Sent up and not released: it holds the recommending unit's one place per category (G.6)."""
+        return UNIT_PLACE_STATES
+
+    @classmethod
+    def submitted_list_states(cls) -> frozenset[NominationState]:
+        """On a reporting unit's submitted list (报送 and beyond): it uses a seat of its quota (G.7)."""
+        return SUBMITTED_LIST_STATES
+
+    @classmethod
+    def listed_states(cls) -> frozenset[NominationState]:
+        """What the province's lists show: the submitted lists' states, withdrawals included."""
+        return LISTED_STATES
+
+    @classmethod
+    def selected_states(cls) -> frozenset[NominationState]:
+        """Chosen by the province (拟入选) and everything that follows from it."""
+        return SELECTED_STATES
+
+
+_S = NominationState
+RELEASED_STATES = frozenset({_S.WITHDRAWN, _S.REJECTED})
+EDITABLE_STATES = frozenset({_S.DRAFT, _S.RETURNED, _S.AWAITING_UNIT})
+UNRANKED_STATES = RELEASED_STATES | {_S.DRAFT, _S.AWAITING_UNIT, _S.RETURNED}
+UNIT_PLACE_STATES = frozenset(_S) - {_S.DRAFT, _S.AWAITING_UNIT, _S.WITHDRAWN, _S.REJECTED}
+SUBMITTED_LIST_STATES = frozenset(
+    {_S.RECOMMENDED, _S.SELECTED, _S.NOT_SELECTED, _S.PUBLISHED, _S.APPROVED, _S.COMMENDED}
+)
+LISTED_STATES = SUBMITTED_LIST_STATES | {_S.WITHDRAWN}
+SELECTED_STATES = frozenset({_S.SELECTED, _S.PUBLISHED, _S.APPROVED, _S.COMMENDED})
 
 
 class EvidenceKind(models.TextChoices):

@@ -19,7 +19,6 @@ from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.facts import SELECTED_STATES
 from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, list_transition
 from jixing.nominations.enums import NominationState as S
@@ -144,7 +143,7 @@ def publication_problems(*, campaign: Campaign, chosen: list[Nomination]) -> dic
                 "请先将其设为不入选。"
             )
     holders = list(
-        Nomination.objects.filter(campaign=campaign, state__in=SELECTED_STATES)
+        Nomination.objects.filter(campaign=campaign, state__in=S.selected_states())
         .select_related("category")
         .order_by("category__number", "number")
     )

@@ -17,10 +17,8 @@ from jixing.announcements.models import Announcement, Approval, Objection
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota
-from jixing.nominations.domain.facts import SELECTED_STATES
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.states import Action, find_move
-from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.orgs.enums import OrgLevel
@@ -28,8 +26,6 @@ from jixing.orgs.models import Org
 from jixing.people.domain.queries import current_snapshot
 from jixing.people.models import Learner
 
-# A reporting unit's submitted list and everything after it (报送 and beyond), withdrawals included.
-LISTED_STATES = frozenset(ON_SUBMITTED_LIST | {S.WITHDRAWN})
 # Rules whose outcome the province should see on the list without opening the nomination.
 FLAGGED_OUTCOMES = ("fail", "missing", "warn", "manual")
 
@@ -63,15 +59,15 @@ class UnitList:
 
     @property
     def listed(self) -> int:
-        return sum(1 for r in self.rows if r.nomination.state in ON_SUBMITTED_LIST)
+        return sum(1 for r in self.rows if r.nomination.state in S.submitted_list_states())
 
     @property
     def chosen(self) -> int:
-        return sum(1 for r in self.rows if r.nomination.state in SELECTED_STATES)
+        return sum(1 for r in self.rows if r.nomination.state in S.selected_states())
 
 
 def listed_nominations(user, *, campaign: Campaign) -> QuerySet[Nomination]:
-    return nominations_visible_to(user, campaign=campaign).filter(state__in=LISTED_STATES)
+    return nominations_visible_to(user, campaign=campaign).filter(state__in=S.listed_states())
 
 
 def _learners(nominations: list[Nomination]) -> dict[str, Learner]:
@@ -154,7 +150,7 @@ class Conflict:
 
     @property
     def chosen(self) -> Nomination | None:
-        return next((r.nomination for r in self.rows if r.nomination.state in SELECTED_STATES), None)
+        return next((r.nomination for r in self.rows if r.nomination.state in S.selected_states()), None)
 
 
 @dataclass
@@ -207,7 +203,7 @@ def award_conflicts(user, *, campaign: Campaign) -> Conflicts:
 
 def _conflict_moves(n: Nomination, group: Sequence[Nomination]) -> list[str]:
     """Select and deselect as the table allows; no selecting while another of the person's is chosen."""
-    taken = any(other.state in SELECTED_STATES for other in group if other.pk != n.pk)
+    taken = any(other.state in S.selected_states() for other in group if other.pk != n.pk)
     return [
         a
         for a in (Action.SELECT, Action.DESELECT)

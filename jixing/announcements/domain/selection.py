@@ -12,10 +12,10 @@ from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.rules import is_province_admin
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.facts import SELECTED_STATES
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 
 # A nomination whose results say it cannot be chosen: a rule fails, or data it needs is missing.
@@ -69,7 +69,9 @@ def change_selection(
     held: dict[str, Nomination] = {}
     if action == Action.SELECT and wanted:
         holders = list(
-            Nomination.objects.filter(campaign=campaign, state__in=SELECTED_STATES).select_related("category")
+            Nomination.objects.filter(
+                campaign=campaign, state__in=NominationState.selected_states()
+            ).select_related("category")
         )
         keys = person_keys(holders + wanted)
         held = {keys[n.pk]: n for n in holders if n.pk in keys}

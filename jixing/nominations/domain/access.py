@@ -20,7 +20,6 @@ from jixing.nominations.models import Nomination
 
 # The moves that send the form up; the form is edited by whoever may make one of them.
 SEND_ACTIONS = (Action.SUBMIT, Action.APPLY)
-EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.AWAITING_UNIT})
 
 
 def startable_categories(user, campaign: Campaign) -> list[Category]:
@@ -63,7 +62,7 @@ def send_move(user, nomination: Nomination) -> Move | None:
 
 def can_edit(user, nomination: Nomination) -> bool:
     """Draft, returned and 待单位确认 forms are edited by the party that will send them up."""
-    return nomination.state in EDITABLE_STATES and send_move(user, nomination) is not None
+    return nomination.state in S.editable_states() and send_move(user, nomination) is not None
 
 
 def available_moves(user, nomination: Nomination, *, now: datetime | None = None) -> list[Move]:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from jixing import eligibility as el
-from jixing.nominations.enums import RELEASED_STATES, NominationState
+from jixing.nominations.enums import SELECTED_STATES as SELECTED_STATES  # the old name, still imported
+from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Attachment, Nomination, RuleDecision
 from jixing.orgs.models import Org
 from jixing.people.domain.snapshots.figures import STORED_RANKS
@@ -27,15 +28,6 @@ FIGURE_FIELDS = (
     "daily_active_rate", "articles_submitted", "published_provincial", "published_national",
     "articles_reviewed", "bulletin_errors_provincial", "bulletin_errors_national",
 )  # fmt: skip
-# Not (or no longer) before the reporting unit: no place in its default order.
-UNRANKED_STATES = RELEASED_STATES | {
-    NominationState.DRAFT,
-    NominationState.AWAITING_UNIT,
-    NominationState.RETURNED,
-}
-SELECTED_STATES = frozenset(
-    {NominationState.SELECTED, NominationState.PUBLISHED, NominationState.APPROVED, NominationState.COMMENDED}
-)
 
 
 def org_figures(org: Org) -> el.OrgFigures:
@@ -200,9 +192,9 @@ def build_facts(
                 recommending_unit=n.recommending_org.code,
                 reporting_unit=n.reporting_unit.code,
                 submitted_at=n.submitted_at,
-                released=n.state in RELEASED_STATES,
-                selected=n.state in SELECTED_STATES,
-                ranked=n.state not in UNRANKED_STATES,
+                released=n.state in NominationState.released_states(),
+                selected=n.state in NominationState.selected_states(),
+                ranked=n.state not in NominationState.unranked_states(),
                 nominee_account=n.nominee_account or None,
                 person_key=row.person_key if row is not None else None,
                 decisions=decisions.get(n.pk, {}),

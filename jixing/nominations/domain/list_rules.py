@@ -19,7 +19,6 @@ from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import RANKED_STATUSES
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
-from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination, RecommendationList, SealedScan
 from jixing.orgs.enums import OrgLevel
@@ -141,7 +140,7 @@ def seats_of(*, category: Category, reporting_unit: Org) -> int:
 def seats_used(*, category: Category, reporting_unit: Org) -> int:
     """Seats taken by nominations already sent to the province (the same count G.7 checks)."""
     return Nomination.objects.filter(
-        category=category, reporting_unit=reporting_unit, state__in=ON_SUBMITTED_LIST
+        category=category, reporting_unit=reporting_unit, state__in=S.submitted_list_states()
     ).count()
 
 

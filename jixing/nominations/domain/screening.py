@@ -13,7 +13,6 @@ from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import Status
 from jixing.nominations.domain.list_rules import pick_problem, rules_with, sent_up
 from jixing.nominations.domain.queries import nominations_visible_to
-from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, Nomination, RecommendationList
 from jixing.orgs.models import Org
@@ -186,7 +185,7 @@ def seats_by_category(
     used = {
         row["category_id"]: row["n"]
         for row in Nomination.objects.filter(
-            campaign=campaign, reporting_unit=reporting_unit, state__in=ON_SUBMITTED_LIST
+            campaign=campaign, reporting_unit=reporting_unit, state__in=S.submitted_list_states()
         )
         .values("category_id")
         .annotate(n=Count("id"))

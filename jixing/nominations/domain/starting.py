@@ -14,7 +14,7 @@ from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import startable_categories
-from jixing.nominations.enums import RELEASED_STATES
+from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 from jixing.orgs.models import Org
 from jixing.people.domain.queries import learners_visible_to
@@ -102,7 +102,7 @@ def start_nomination(
         Nomination.objects.filter(
             campaign=campaign, category=category, recommending_org=recommending_org, **identity
         )
-        .exclude(state__in=RELEASED_STATES)
+        .exclude(state__in=NominationState.released_states())
         .first()
     )
     if existing is not None:

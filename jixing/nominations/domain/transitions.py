@@ -32,12 +32,8 @@ NOTIFIED_ACTIONS = frozenset(
     {Action.RETURN, Action.REJECT, Action.RECOMMEND, Action.PUBLISH, Action.WITHDRAW, Action.COMMEND}
 )
 
-# States that hold the recommending unit's one place per category (G.6) once sent up.
-HOLDS_UNIT_PLACE = frozenset(S.values) - {S.DRAFT, S.AWAITING_UNIT, S.WITHDRAWN, S.REJECTED}
-# States on a reporting unit's submitted list: they use a seat of its quota (G.7).
-ON_SUBMITTED_LIST = frozenset(
-    {S.RECOMMENDED, S.SELECTED, S.NOT_SELECTED, S.PUBLISHED, S.APPROVED, S.COMMENDED}
-)
+# The old name of NominationState.submitted_list_states(), still imported.
+ON_SUBMITTED_LIST = S.submitted_list_states()
 
 
 class TransitionRefused(Exception):
@@ -92,7 +88,7 @@ def _check_one_per_unit(nomination: Nomination) -> None:
             campaign_id=nomination.campaign_id,
             category_id=nomination.category_id,
             recommending_org_id=nomination.recommending_org_id,
-            state__in=HOLDS_UNIT_PLACE,
+            state__in=S.unit_place_states(),
         )
         .exclude(pk=nomination.pk)
         .first()
@@ -115,7 +111,7 @@ def _check_quota(nomination: Nomination) -> None:
     used = Nomination.objects.filter(
         category_id=nomination.category_id,
         reporting_unit_id=nomination.reporting_unit_id,
-        state__in=ON_SUBMITTED_LIST,
+        state__in=S.submitted_list_states(),
     ).count()
     if used >= seats:
         raise TransitionRefused(

@@ -64,7 +64,7 @@ def lists(request: AuthedRequest) -> HttpResponse:
     number = parse_int(request.GET.get("category"), low=1, high=999)
     category = next((c for c in categories if c.number == number), categories[0])
     state = request.GET.get("state", "")
-    state = state if state in queries.LISTED_STATES else ""
+    state = state if state in S.listed_states() else ""
     unit_id = parse_id(request.GET.get("unit"))
     counts = queries.listed_counts(request.user, campaign=campaign)
     context = {
@@ -77,7 +77,7 @@ def lists(request: AuthedRequest) -> HttpResponse:
         ),
         "conflicts": queries.award_conflicts(request.user, campaign=campaign),
         "reporting_units": queries.reporting_units(),
-        "states": [(s, S(s).label) for s in S.values if s in queries.LISTED_STATES],
+        "states": [(s, S(s).label) for s in S.values if s in S.listed_states()],
         "filters": {"category": category.number, "unit": unit_id, "state": state},
     }
     return render(request, "review/province/lists.html", context)
