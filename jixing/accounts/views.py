@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
 from jixing.accounts.domain.enrolment import (
-    EnrolmentRefused,
     issue_enrolment_code,
     province_admins_for_codes,
     redeem_enrolment_code,
@@ -39,6 +38,7 @@ from jixing.accounts.forms import (
 )
 from jixing.audit.domain.events import record_event
 from jixing.http import AuthedRequest
+from jixing.refusals import Refused
 from jixing.security.net import client_ip
 
 login = auth_views.LoginView.as_view(template_name="portal/login.html", authentication_form=LoginForm)
@@ -158,7 +158,7 @@ def enrolment_codes(request: AuthedRequest) -> HttpResponse:
         target = form.cleaned_data["user"]
         try:
             code = issue_enrolment_code(user=target, actor=user, ip=client_ip(request))
-        except EnrolmentRefused as exc:
+        except Refused as exc:
             form.add_error("user", str(exc))
         else:
             issued = {"user": target, "code": code.code, "expires_at": code.expires_at}

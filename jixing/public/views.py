@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from jixing.announcements.domain.objections import REAL_NAME_REQUIRED, ObjectionRefused, submit_objection
+from jixing.announcements.domain.objections import REAL_NAME_REQUIRED, submit_objection
 from jixing.announcements.domain.public import (
     entry_open_to_objection,
     final_list,
@@ -21,6 +21,7 @@ from jixing.announcements.domain.public import (
 from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.public.throttle import OBJECTIONS_PER_HOUR, allow
+from jixing.refusals import Refused
 
 
 def announcement(request: HttpRequest) -> HttpResponse:
@@ -64,7 +65,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
             phone=values["phone"],
             content=values["content"],
         )
-    except ObjectionRefused as exc:
+    except Refused as exc:
         context.update(error=str(exc), values={"name": values["name"], "content": values["content"]})
         return render(request, "public/objection.html", context, status=400)
     return redirect("public:objection_received", receipt=received.receipt)

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from jixing.refusals import Refused
+
 DEFAULT_LIMIT = 1000
 VALUE_DISPLAY_LENGTH = 100
 
@@ -78,7 +80,7 @@ class ProblemList:
         return iter(self.listed)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """A file refused whole: nothing of it was stored. Carries every problem found (and the warnings)."""
 
     def __init__(self, errors: ProblemList, warnings: ProblemList | None = None) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event
+from jixing.refusals import Refused
 
 ACCESS_FIELDS = ("role", "org", "account_id", "is_active", "is_staff")
 LABELS = {
@@ -26,7 +27,7 @@ LABELS = {
 }
 
 
-class AccountChangeRefused(Exception):
+class AccountChangeRefused(Refused):
     """A change this module will not make; the message is for the user."""
 
 

@@ -25,6 +25,7 @@ from jixing.accounts.domain.second_factor import DEVICE_NAME, confirmed_device
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import EnrolmentCode, User
 from jixing.audit.domain.events import record_event
+from jixing.refusals import Refused
 
 LIFETIME = timedelta(hours=72)
 # No 0/O, 1/I/L or U/V lookalikes: the code is read off a screen or a terminal and typed by hand.
@@ -32,7 +33,7 @@ ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
 LENGTH = 12
 
 
-class EnrolmentRefused(Exception):
+class EnrolmentRefused(Refused):
     """A code that cannot be issued, with the reason in Chinese."""
 
 

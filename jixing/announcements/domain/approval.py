@@ -19,9 +19,10 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, list_transition, transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
+from jixing.refusals import Refused
 
 
-class ApprovalRefused(Exception):
+class ApprovalRefused(Refused):
     """Approval or commendation not possible now; the message says why, in Chinese."""
 
 
@@ -84,7 +85,7 @@ def record_approval(
             try:
                 list_transition(nomination, Action.APPROVE, actor=actor, now=now, ip=ip)
             except TransitionRefused as exc:
-                raise ApprovalRefused(f"{nomination.number}：{exc}") from exc
+                raise ApprovalRefused(f"{nomination.number}：{exc}", rule_id=exc.rule_id) from exc
         approval = Approval.objects.create(
             campaign=campaign,
             document_ref=document_ref.strip(),
@@ -134,7 +135,7 @@ def commend(*, campaign: Campaign, actor, now: datetime | None = None, ip: str |
             try:
                 transition(nomination, Action.COMMEND, actor=actor, now=now, ip=ip)
             except TransitionRefused as exc:
-                raise ApprovalRefused(f"{nomination.number}：{exc}") from exc
+                raise ApprovalRefused(f"{nomination.number}：{exc}", rule_id=exc.rule_id) from exc
         record_event(
             action="announcement.commend",
             actor=actor,

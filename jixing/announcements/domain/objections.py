@@ -19,6 +19,7 @@ from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.notifications.domain import notify, people_concerned
+from jixing.refusals import Refused
 
 REAL_NAME_REQUIRED = "实名反映：请填写姓名和联系电话"
 # A mainland mobile number, or a landline with its area code (0351-3183924).
@@ -28,7 +29,7 @@ NAME_MAX, CONTENT_MAX = 32, 2000
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-class ObjectionRefused(Exception):
+class ObjectionRefused(Refused):
     """An objection that cannot be taken or handled; the message says why, in Chinese."""
 
 
@@ -164,7 +165,7 @@ def handle_objection(
                     ip=ip,
                 )
             except TransitionRefused as exc:
-                raise ObjectionRefused(f"无法撤销该申报：{exc}") from exc
+                raise ObjectionRefused(f"无法撤销该申报：{exc}", rule_id=exc.rule_id) from exc
         locked.outcome, locked.note = outcome, note.strip()
         locked.handled_by, locked.handled_at = actor, now
         locked.save(update_fields=["outcome", "note", "handled_by", "handled_at"])

@@ -25,9 +25,10 @@ from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import current_snapshot
 from jixing.people.models import Learner
+from jixing.refusals import Refused
 
 
-class PublishRefused(Exception):
+class PublishRefused(Refused):
     """Publication not possible now; the message says why, in Chinese. Nothing was published."""
 
 
@@ -101,7 +102,9 @@ def publish(
             try:
                 list_transition(nomination, Action.PUBLISH, actor=actor, now=now, ip=ip)
             except TransitionRefused as exc:
-                raise PublishRefused(f"{nomination.number}：{exc}。本次未发布任何公示。") from exc
+                raise PublishRefused(
+                    f"{nomination.number}：{exc}。本次未发布任何公示。", rule_id=exc.rule_id
+                ) from exc
             name, unit = public[nomination.pk]
             AnnouncementEntry.objects.create(
                 announcement=announcement,

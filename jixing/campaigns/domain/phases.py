@@ -17,6 +17,7 @@ from django.utils import timezone
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Phase
+from jixing.refusals import Refused
 
 OUTSIDE_EVERY_PHASE = "不在任何阶段窗口内"
 
@@ -55,7 +56,7 @@ def _with_window(phase: Phase) -> str:
     return f"“{phase.name}”阶段（{starts} 至 {timezone.localtime(phase.ends_at):%Y-%m-%d %H:%M}）"
 
 
-class PhaseChangeRefused(Exception):
+class PhaseChangeRefused(Refused):
     pass
 
 

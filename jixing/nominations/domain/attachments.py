@@ -33,6 +33,7 @@ from jixing.nominations.domain.images import ImageRefused, reencode
 from jixing.nominations.domain.pdfs import PdfRefused, sanitised_pdf
 from jixing.nominations.enums import EvidenceKind
 from jixing.nominations.models import Attachment, Nomination
+from jixing.refusals import Refused
 
 IMAGE, PDF, VIDEO = "image", "pdf", "video"
 TYPE_LABELS = {IMAGE: "图片（JPG、PNG、WebP）", PDF: "PDF 文件", VIDEO: "视频（MP4、MOV）"}
@@ -69,7 +70,7 @@ VIDEO_BRANDS = {
 }
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """A file that is not stored; the message names the file and the reason, in Chinese."""
 
 
@@ -155,7 +156,7 @@ def reencode_image(data: bytes, sniffed: Sniffed) -> tuple[bytes, Sniffed]:
     try:
         content, content_type = reencode(data, sniffed.content_type)
     except ImageRefused as exc:
-        raise UploadRefused(str(exc)) from exc
+        raise UploadRefused(str(exc), rule_id=exc.rule_id) from exc
     if content_type == sniffed.content_type:
         return content, sniffed
     return content, Sniffed(IMAGE, "image/jpeg", "jpg")
@@ -201,7 +202,7 @@ def stored_content(upload: UploadedFile, sniffed: Sniffed, name: str) -> tuple[F
             else:
                 data = sanitised_pdf(upload.read())
         except (UploadRefused, PdfRefused) as exc:
-            raise UploadRefused(f"“{name}”未上传：{exc}") from exc
+            raise UploadRefused(f"“{name}”未上传：{exc}", rule_id=exc.rule_id) from exc
         return ContentFile(data), sniffed, len(data), hashlib.sha256(data).hexdigest()
     digest = hashlib.sha256()
     for chunk in upload.chunks():

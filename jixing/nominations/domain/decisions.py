@@ -11,11 +11,12 @@ from jixing.nominations.domain.states import Party
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import acts_as
 from jixing.nominations.models import Nomination, RuleDecision
+from jixing.refusals import Refused
 
 REVIEWERS = frozenset({Party.REPORTING_UNIT, Party.PROVINCE})
 
 
-class DecisionRefused(Exception):
+class DecisionRefused(Refused):
     pass
 
 

@@ -37,6 +37,8 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from jixing.refusals import Refused
+
 MiB = 1024 * 1024
 MAX_SIDE = 4096
 BAND = 128  # output rows resized at a time (downscaled)
@@ -53,7 +55,7 @@ SLOT_FOLDER = Path(tempfile.gettempdir()) / f"jixing-image-slots-{os.getuid()}"
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
-class ImageRefused(Exception):
+class ImageRefused(Refused):
     """A picture that is not stored; the message says why, in Chinese."""
 
 

@@ -23,9 +23,10 @@ from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination, RecommendationList, SealedScan
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
+from jixing.refusals import Refused
 
 
-class ListRefused(Exception):
+class ListRefused(Refused):
     """A change of the list the rules do not allow now; the message says why, in Chinese."""
 
 
@@ -176,7 +177,8 @@ def validate_picks(
         raise ListRefused("以下申报不能选入推荐名单：" + "；".join(problems))
     if len(chosen) > seats_left:
         raise ListRefused(
-            f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额（G.7）"
+            f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额（G.7）",
+            rule_id="G.7",
         )
     place = {n.pk: i for i, n in enumerate(chosen)}
     pickable = [n for n in pool if pick_problem(n) is None]
@@ -209,7 +211,7 @@ def validate_picks(
 def check_screen_phase(campaign: Campaign, what: str, now: datetime) -> None:
     """G.8 for list work: only inside the 审核报送 window (ListRefused with phase_problem's words)."""
     if problem := phase_problem(campaign, operation=what, allowed={PhaseKey.SCREEN}, now=now):
-        raise ListRefused(problem)
+        raise ListRefused(problem, rule_id="G.8")
 
 
 def in_screen_phase(campaign: Campaign, now: datetime | None = None) -> bool:

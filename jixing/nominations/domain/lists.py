@@ -241,7 +241,7 @@ def submit_list(
                 ip=ip,
             )
     except TransitionRefused as exc:
-        raise ListRefused(f"报送未完成，推荐名单未作任何改动：{exc}") from exc
+        raise ListRefused(f"报送未完成，推荐名单未作任何改动：{exc}", rule_id=exc.rule_id) from exc
     return rl
 
 
@@ -302,6 +302,6 @@ def reopen_list(
                 ip=ip,
             )
     except TransitionRefused as exc:
-        raise ListRefused(f"未能重新开放，推荐总表未作任何改动：{exc}") from exc
+        raise ListRefused(f"未能重新开放，推荐总表未作任何改动：{exc}", rule_id=exc.rule_id) from exc
     recommendation_list.refresh_from_db()
     return recommendation_list

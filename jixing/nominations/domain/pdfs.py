@@ -24,6 +24,8 @@ logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
 import pikepdf  # noqa: E402 — after quietening its logger
 from pikepdf import Array, Dictionary, Name, Stream  # noqa: E402
 
+from jixing.refusals import Refused  # noqa: E402
+
 # Keys whose value is active content wherever they appear.
 ACTIVE_KEYS = (
     "/OpenAction",
@@ -53,7 +55,7 @@ ACTIVE_ACTIONS = {
 ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
 
 
-class PdfRefused(Exception):
+class PdfRefused(Refused):
     """A PDF that is not stored; the message says why, in Chinese."""
 
 

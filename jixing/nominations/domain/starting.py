@@ -19,9 +19,10 @@ from jixing.nominations.models import Nomination
 from jixing.orgs.models import Org
 from jixing.people.domain.queries import learners_visible_to
 from jixing.people.models import Learner
+from jixing.refusals import Refused
 
 
-class StartRefused(Exception):
+class StartRefused(Refused):
     """A nomination that cannot be started; `existing` is the nomination already there, if that is why."""
 
     def __init__(self, message: str, *, existing: Nomination | None = None) -> None:

@@ -25,6 +25,7 @@ from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.notifications.domain import notify, people_concerned
 from jixing.orgs.models import Org
+from jixing.refusals import Refused
 
 # Moves the people concerned are told about (issue: returned, rejected, submitted upward, published,
 # commended; withdrawal too, since it undoes a published honour).
@@ -36,7 +37,7 @@ NOTIFIED_ACTIONS = frozenset(
 ON_SUBMITTED_LIST = S.submitted_list_states()
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A move the rules do not allow now; the message tells the user why, in Chinese."""
 
 
@@ -76,7 +77,7 @@ def _check_phase(nomination: Nomination, move: Move, now: datetime) -> None:
     if problem := phase_problem(
         nomination.campaign, operation=move.action.label, allowed=move.phases, now=now
     ):
-        raise TransitionRefused(problem)
+        raise TransitionRefused(problem, rule_id="G.8")
 
 
 def _check_one_per_unit(nomination: Nomination) -> None:
@@ -96,7 +97,8 @@ def _check_one_per_unit(nomination: Nomination) -> None:
     if clash is not None:
         raise TransitionRefused(
             f"本单位已在“{nomination.category.name}”项目中申报了 {clash.nominee_name or clash.number}"
-            f"（{clash.number}），每单位每项限报 1 个（G.6）。本申报已保存为草稿。"
+            f"（{clash.number}），每单位每项限报 1 个（G.6）。本申报已保存为草稿。",
+            rule_id="G.6",
         )
 
 
@@ -116,7 +118,8 @@ def _check_quota(nomination: Nomination) -> None:
     if used >= seats:
         raise TransitionRefused(
             f"{nomination.reporting_unit.name}在“{nomination.category.name}”项目的名额为 {seats} 个，"
-            f"已报送 {used} 个，不能再报送（G.7）"
+            f"已报送 {used} 个，不能再报送（G.7）",
+            rule_id="G.7",
         )
 
 

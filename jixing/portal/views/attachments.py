@@ -12,7 +12,6 @@ from jixing.audit.signals import client_ip
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.attachments import (
-    UploadRefused,
     add_attachment,
     delete_attachment,
     download_name,
@@ -21,6 +20,7 @@ from jixing.nominations.domain.attachments import (
 )
 from jixing.nominations.domain.forms_spec import form_spec
 from jixing.portal.views.nominations import visible_nomination
+from jixing.refusals import Refused
 from jixing.security.downloads import protected_download
 
 
@@ -56,7 +56,7 @@ def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
                     nomination=nomination, kind=kind, upload=upload, actor=request.user, ip=client_ip(request)
                 )
             )
-        except UploadRefused as exc:
+        except Refused as exc:
             errors.append(str(exc))
     if request.htmx:
         return _attachments_panel(request, nomination, upload_errors=errors, added=added)

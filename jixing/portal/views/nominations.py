@@ -42,10 +42,11 @@ from jixing.nominations.domain.nominee import nominee_learner
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.starting import StartRefused, start_nomination
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
-from jixing.nominations.domain.transitions import TransitionRefused, transition
+from jixing.nominations.domain.transitions import transition
 from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import learners_visible_to
+from jixing.refusals import Refused
 from jixing.security.params import search_text
 
 PICK_PAGE_SIZE = 20
@@ -154,7 +155,7 @@ def nomination_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         top = f"申报表有 {count} 处需要修改，请查看标红的项目；已填写的内容已保存为草稿。"
         context = _edit_context(request, nomination, exc.form, top_error=top)
         return render(request, "portal/nominations/edit.html", context)
-    except TransitionRefused as exc:
+    except Refused as exc:
         form = NominationForm(request.POST, spec=spec)
         form.is_valid()
         context = _edit_context(request, nomination, form, top_error=str(exc))
@@ -220,7 +221,7 @@ def nomination_act(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(reverse("portal:nomination_detail", args=[nomination.pk]))
     try:
         transition(nomination, action, actor=request.user, reason=reason, ip=client_ip(request))
-    except TransitionRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"申报 {nomination.number} 现为：{nomination.get_state_display()}")

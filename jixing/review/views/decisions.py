@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from jixing.audit.signals import client_ip
 from jixing.http import AuthedRequest
-from jixing.nominations.domain.decisions import DecisionRefused, record_decision
+from jixing.nominations.domain.decisions import record_decision
 from jixing.nominations.domain.queries import nominations_visible_to
+from jixing.refusals import Refused
 
 
 @login_required
@@ -31,7 +32,7 @@ def decide(request: AuthedRequest, pk: int, rule_id: str) -> HttpResponse:
                 actor=request.user,
                 ip=client_ip(request),
             )
-        except DecisionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已记录规则 {rule_id} 的判定")

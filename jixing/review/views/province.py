@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixing.announcements.domain import queries
-from jixing.announcements.domain.approval import ApprovalRefused, approval_blockers, commend, record_approval
+from jixing.announcements.domain.approval import approval_blockers, commend, record_approval
 from jixing.announcements.domain.exports import export_final_list, final_entries
-from jixing.announcements.domain.objections import ObjectionRefused, handle_objection
+from jixing.announcements.domain.objections import handle_objection
 from jixing.announcements.domain.publishing import (
-    PublishRefused,
     preview_window,
     publication_problems,
     publish,
@@ -33,13 +32,14 @@ from jixing.announcements.domain.selection import change_selection
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.signals import client_ip
-from jixing.campaigns.domain.phases import PhaseChangeRefused, extend_phase
+from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
+from jixing.refusals import Refused
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
 from jixing.security.params import parse_id, parse_ids, parse_int
 
@@ -126,7 +126,7 @@ def publication(request: AuthedRequest) -> HttpResponse:
                 starts_on=form.cleaned_data["starts_on"],
                 ip=client_ip(request),
             )
-        except PublishRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -141,7 +141,7 @@ def publication(request: AuthedRequest) -> HttpResponse:
     window = window_error = None
     try:
         window = preview_window(campaign=campaign, starts_on=starts_on)
-    except PublishRefused as exc:
+    except Refused as exc:
         window_error = str(exc)
     chosen = list(selected_for_publication(campaign))
     problems = publication_problems(campaign=campaign, chosen=chosen)
@@ -197,7 +197,7 @@ def objection_handle(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 ip=client_ip(request),
             )
-        except ObjectionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"异议 {objection.receipt} 已处理：{objection.get_outcome_display()}")
@@ -216,7 +216,7 @@ def approval(request: AuthedRequest) -> HttpResponse:
             recorded = record_approval(
                 campaign=campaign, actor=request.user, ip=client_ip(request), **form.cleaned_data
             )
-        except ApprovalRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -239,7 +239,7 @@ def commendation(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             count = commend(campaign=campaign, actor=request.user, ip=client_ip(request))
-        except ApprovalRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已通报表扬 {count} 项")
@@ -291,7 +291,7 @@ def phase_extend(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("review:province_phases")
     try:
         extend_phase(phase, actor=request.user, ip=client_ip(request), **form.cleaned_data)
-    except PhaseChangeRefused as exc:
+    except Refused as exc:
         messages.error(request, f"未延长“{phase.name}”：{exc}")
     else:
         messages.success(

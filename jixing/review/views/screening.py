@@ -25,7 +25,6 @@ from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
-from jixing.nominations.domain.attachments import UploadRefused
 from jixing.nominations.domain.list_rules import (
     can_view_list,
     in_screen_phase,
@@ -34,7 +33,6 @@ from jixing.nominations.domain.list_rules import (
     screened_unit,
 )
 from jixing.nominations.domain.lists import (
-    ListRefused,
     latest_scan,
     list_of,
     reopen_list,
@@ -55,11 +53,11 @@ from jixing.nominations.domain.screening import (
 from jixing.nominations.domain.sealed_scans import add_sealed_scan, scan_download_name
 from jixing.nominations.domain.sheet import export_sheet
 from jixing.nominations.domain.states import Action
-from jixing.nominations.domain.transitions import TransitionRefused
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import RecommendationList, SealedScan
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
+from jixing.refusals import Refused
 from jixing.review.forms import PickValues, ReasonForm, ScanForm, picks_from_post
 from jixing.security.downloads import protected_download
 from jixing.security.params import parse_ids, parse_int, search_text
@@ -227,7 +225,7 @@ def save_picks(request: AuthedRequest, number: int) -> HttpResponse:
         set_picks(
             campaign=campaign, category=category, actor=request.user, picks=picks, ip=client_ip(request)
         )
-    except ListRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         context = _category_context(request, unit, campaign, number, data=request.POST, values=values)
         return render(request, "review/screening/category.html", context, status=200)
@@ -256,7 +254,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 ip=client_ip(request),
             )
-        except TransitionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"申报 {nomination.number} 现为：{nomination.get_state_display()}")
@@ -329,7 +327,7 @@ def scan_upload(request: AuthedRequest, org_pk: int) -> HttpResponse:
         scan = add_sealed_scan(
             campaign=_campaign(), upload=form.cleaned_data["file"], actor=request.user, ip=client_ip(request)
         )
-    except (UploadRefused, ListRefused) as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已上传盖章扫描件“{scan.original_name}”")
@@ -358,7 +356,7 @@ def submit(request: AuthedRequest, org_pk: int) -> HttpResponse:
     campaign = _campaign()
     try:
         rl = submit_list(campaign=campaign, reporting_unit=unit, actor=request.user, ip=client_ip(request))
-    except ListRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         when = timezone.localtime(rl.submitted_at)
@@ -385,7 +383,7 @@ def reopen(request: AuthedRequest, org_pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             ip=client_ip(request),
         )
-    except ListRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已重新开放{unit.name}的推荐总表")

@@ -87,10 +87,11 @@ def test_move_outside_its_phases_is_refused_with_g8(world, move):
     other_phases = {"apply", "screen", "announce", "commend"} - set(move.phases)
     party = sorted(move.parties)[0]
     for phase in other_phases:
-        with pytest.raises(TransitionRefused, match="G.8"):
+        with pytest.raises(TransitionRefused, match="G.8") as excinfo:
             _door(move)(
                 nomination, move.action, actor=actors[party], reason="理由", now=_inside(campaign, phase)
             )
+        assert excinfo.value.rule_id == "G.8"
     nomination.refresh_from_db()
     assert nomination.state == move.source
 
@@ -164,6 +165,7 @@ def test_second_nomination_of_a_unit_in_a_category_stays_a_draft_g6(world):
     assert str(excinfo.value) == (
         "本单位已在“学员标兵”项目中申报了 甲（N-FIRST），每单位每项限报 1 个（G.6）。本申报已保存为草稿。"
     )
+    assert excinfo.value.rule_id == "G.6"
     second.refresh_from_db()
     assert second.state == S.DRAFT
 
