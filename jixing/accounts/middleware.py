@@ -24,6 +24,7 @@ from jixing.accounts.domain.passwords import is_password_expired
 from jixing.accounts.domain.second_factor import confirmed_device, requires_second_factor
 from jixing.accounts.domain.sessions import MESSAGES, session_end, touch
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.security.net import client_ip
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -52,7 +53,7 @@ class SessionTimeoutMiddleware:
                 user = request.user
                 if user.is_authenticated:
                     record_event(
-                        action="session_expired", actor=user, target=user, summary=MESSAGES[end][:60],
+                        action=AuditAction.SESSION_EXPIRED, actor=user, target=user, summary=MESSAGES[end][:60],
                         ip=client_ip(request),
                     )  # fmt: skip
                 request.session.flush()  # server-side: the old session key no longer exists

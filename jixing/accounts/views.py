@@ -37,6 +37,7 @@ from jixing.accounts.forms import (
     TokenForm,
 )
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.http import AuthedRequest
 from jixing.refusals import Refused
 from jixing.security.net import client_ip
@@ -134,7 +135,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # saves, and keeps this session logged in
         user = self.request.user
         record_event(
-            action="password_changed", actor=user, target=user, summary="修改密码", ip=client_ip(self.request)
+            action=AuditAction.PASSWORD_CHANGED,
+            actor=user,
+            target=user,
+            summary="修改密码",
+            ip=client_ip(self.request),
         )
         messages.success(self.request, "密码已修改。")
         return response

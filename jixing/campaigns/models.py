@@ -21,12 +21,17 @@ class Campaign(models.Model):
     definition = models.JSONField("定义", default=dict)
     is_active = models.BooleanField("进行中", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Eligibility results are recomputed for the whole campaign, in the background, when data they read
-    # has changed since the last evaluation (campaigns.domain.staleness). refresh_queued_at: a refresh
-    # task is queued and has not started yet, so a change need not queue another.
+    # Eligibility results are recomputed in the background when data they read has changed since the last
+    # evaluation (campaigns.domain.staleness): the nominations a change touched and those compared with
+    # them, or the whole campaign when data every nomination reads changed (snapshot, org tree, roles,
+    # quotas): whole_version counts those changes up, whole_evaluated_version is the one the last whole
+    # evaluation read. data_changed_at/evaluated_at say what a page shows (判定更新中, as of when).
+    # refresh_queued_at: a refresh task is queued and has not started yet, so a change need not queue another.
     data_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
     refresh_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    whole_version = models.PositiveIntegerField(default=1, editable=False)
+    whole_evaluated_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "评选活动"

@@ -61,6 +61,13 @@ class Nomination(models.Model):
     rank = models.PositiveIntegerField("默认排序", null=True, blank=True, editable=False)
     rule_results = models.JSONField("规则结果", default=dict, blank=True, editable=False)
     evaluated_at = models.DateTimeField("判定时间", null=True, blank=True, editable=False)
+    # Incremental re-evaluation (nominations.domain.evaluation): every change the rules read counts up
+    # data_version (staleness.mark_stale); a refresh stores the version it read as evaluated_version, so a
+    # change written while it ran keeps the nomination due. evaluated_person: the person_key the stored
+    # results were computed with, which ties the nomination to the others of the same person (G.3, G.6).
+    data_version = models.PositiveIntegerField(default=1, editable=False)
+    evaluated_version = models.PositiveIntegerField(default=0, editable=False)
+    evaluated_person = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "申报"

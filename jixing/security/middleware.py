@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.security.net import client_ip
 from jixing.security.views import incident_id_for
 
@@ -37,7 +38,7 @@ class AccessDeniedAuditMiddleware:
         actor = user if getattr(user, "is_authenticated", False) else None
         with transaction.atomic():
             record_event(
-                action="access_denied",
+                action=AuditAction.ACCESS_DENIED,
                 actor=actor,
                 summary=f"拒绝访问 {request.method} {request.path}（事件 {incident}）",
                 after={"path": request.path, "method": request.method, "incident": incident},

@@ -15,6 +15,7 @@ from django.db import transaction
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.refusals import Refused
 
 ACCESS_FIELDS = ("role", "org", "account_id", "is_active", "is_staff")
@@ -47,7 +48,7 @@ def add_account(user: User, *, actor: User, ip: str | None = None) -> User:
     with transaction.atomic():
         user.save()
         record_event(
-            action="account_created",
+            action=AuditAction.ACCOUNT_CREATED,
             actor=actor,
             target=user,
             summary=f"创建账号 {user.username}",
@@ -89,7 +90,7 @@ def change_account_access(
         current.save(update_fields=changed)
         after = {field: _shown(field, getattr(current, field)) for field in changed}
         record_event(
-            action="account_access_changed",
+            action=AuditAction.ACCOUNT_ACCESS_CHANGED,
             actor=actor,
             target=current,
             summary=f"修改账号 {current.username} 的" + "、".join(LABELS[field] for field in changed),

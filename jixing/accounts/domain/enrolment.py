@@ -25,6 +25,7 @@ from jixing.accounts.domain.second_factor import DEVICE_NAME, confirmed_device
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import EnrolmentCode, User
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.refusals import Refused
 
 LIFETIME = timedelta(hours=72)
@@ -90,7 +91,7 @@ def issue_enrolment_code(
         )
         until = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
         record_event(
-            action="2fa_code_issued",
+            action=AuditAction.TWO_FACTOR_CODE_ISSUED,
             actor=actor,
             target=user,
             summary=f"签发身份验证器绑定码（{until} 前有效）" + ("" if actor else "，命令行"),
@@ -116,12 +117,22 @@ def redeem_enrolment_code(
         )
         if not spent:
             record_event(
-                action="2fa_code_failed", actor=user, target=user, summary="绑定码错误或已失效", ip=ip
+                action=AuditAction.TWO_FACTOR_CODE_FAILED,
+                actor=user,
+                target=user,
+                summary="绑定码错误或已失效",
+                ip=ip,
             )
             return None
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-        record_event(action="2fa_code_used", actor=user, target=user, summary="使用身份验证器绑定码", ip=ip)
+        record_event(
+            action=AuditAction.TWO_FACTOR_CODE_USED,
+            actor=user,
+            target=user,
+            summary="使用身份验证器绑定码",
+            ip=ip,
+        )
     return device
 
 

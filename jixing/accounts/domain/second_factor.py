@@ -15,6 +15,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 
 DEVICE_NAME = "身份验证器"
 
@@ -59,14 +60,22 @@ def confirm_enrolment(*, device: TOTPDevice, token: str, ip: str | None) -> bool
     with transaction.atomic():
         if not device.verify_token(_clean(token)):
             record_event(
-                action="2fa_failed", actor=device.user, target=device.user, summary="绑定验证码错误", ip=ip
+                action=AuditAction.TWO_FACTOR_FAILED,
+                actor=device.user,
+                target=device.user,
+                summary="绑定验证码错误",
+                ip=ip,
             )
             return False
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         record_event(
-            action="2fa_enrolled", actor=device.user, target=device.user, summary="绑定身份验证器", ip=ip
+            action=AuditAction.TWO_FACTOR_ENROLLED,
+            actor=device.user,
+            target=device.user,
+            summary="绑定身份验证器",
+            ip=ip,
         )
     return True
 
@@ -75,7 +84,7 @@ def check_token(*, device: TOTPDevice, token: str, ip: str | None) -> bool:
     """Check a login code. Side effect: an audit event `2fa_verified` or `2fa_failed`."""
     ok = device.verify_token(_clean(token))
     record_event(
-        action="2fa_verified" if ok else "2fa_failed",
+        action=AuditAction.TWO_FACTOR_VERIFIED if ok else "2fa_failed",
         actor=device.user,
         target=device.user,
         summary="动态验证码通过" if ok else "动态验证码错误",
@@ -88,5 +97,5 @@ def reset_second_factor(*, user, actor=None) -> int:
     """Remove a user's devices (lost phone): the next login enrols anew. Writes `2fa_reset`."""
     with transaction.atomic():
         count, _ = TOTPDevice.objects.filter(user=user).delete()
-        record_event(action="2fa_reset", actor=actor, target=user, summary="重置身份验证器")
+        record_event(action=AuditAction.TWO_FACTOR_RESET, actor=actor, target=user, summary="重置身份验证器")
     return count

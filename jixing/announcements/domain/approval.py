@@ -12,6 +12,7 @@ from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement, Approval, Objection
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
@@ -96,7 +97,7 @@ def record_approval(
             recorded_at=now,
         )
         record_event(
-            action="announcement.approve",
+            action=AuditAction.ANNOUNCEMENT_APPROVE,
             actor=actor,
             target=approval,
             summary=f"登记省委宣传部审批（{approval.document_ref}），审批通过 {len(published)} 项",
@@ -137,7 +138,7 @@ def commend(*, campaign: Campaign, actor, now: datetime | None = None, ip: str |
             except TransitionRefused as exc:
                 raise ApprovalRefused(f"{nomination.number}：{exc}", rule_id=exc.rule_id) from exc
         record_event(
-            action="announcement.commend",
+            action=AuditAction.ANNOUNCEMENT_COMMEND,
             actor=actor,
             target=campaign,
             summary=f"通报表扬 {len(approved)} 项",

@@ -10,6 +10,7 @@ from django.db import transaction
 from jixing.announcements.models import Approval
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign
 from jixing.documents.final_list import FinalListRow, build_final_list
 from jixing.nominations.enums import NominationState as S
@@ -75,7 +76,7 @@ def export_final_list(*, campaign: Campaign, actor, ip: str | None = None) -> tu
     )
     with transaction.atomic():
         record_event(
-            action="export.final_list",
+            action=AuditAction.EXPORT_FINAL_LIST,
             actor=actor,
             target=campaign,
             summary=f"导出通报表扬名单（{len(entries)} 项）",

@@ -14,6 +14,7 @@ from jixing.announcements.enums import HANDLED_OUTCOMES, ObjectionOutcome
 from jixing.announcements.models import AnnouncementEntry, Objection
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.enums import NominationState as S
@@ -103,7 +104,7 @@ def submit_objection(
             ip=ip,
         )
         record_event(
-            action="nomination.objection_received",
+            action=AuditAction.NOMINATION_OBJECTION_RECEIVED,
             target=nomination,
             summary=f"{nomination.number} 公示期间收到实名反映（受理编号 {objection.receipt}）",
             after={"objection": objection.receipt},
@@ -170,7 +171,7 @@ def handle_objection(
         locked.handled_by, locked.handled_at = actor, now
         locked.save(update_fields=["outcome", "note", "handled_by", "handled_at"])
         record_event(
-            action="nomination.objection_handled",
+            action=AuditAction.NOMINATION_OBJECTION_HANDLED,
             actor=actor,
             target=nomination,
             summary=f"{nomination.number} 异议 {locked.receipt} 处理：{label}",

@@ -15,6 +15,7 @@ from jixing.announcements.domain.window import Window, WindowUnknown, objection_
 from jixing.announcements.models import Announcement, AnnouncementEntry
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
@@ -117,7 +118,7 @@ def publish(
                 display_unit=unit,
             )
         record_event(
-            action="announcement.publish",
+            action=AuditAction.ANNOUNCEMENT_PUBLISH,
             actor=actor,
             target=announcement,
             summary=f"发布公示 {len(chosen)} 项，公示期 {window.starts_on:%Y-%m-%d} 至 {window.ends_on:%Y-%m-%d}",

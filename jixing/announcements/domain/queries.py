@@ -15,6 +15,7 @@ from django_stubs_ext import WithAnnotations
 from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.models import Announcement, Approval, Objection
 from jixing.announcements.rules import is_province_admin
+from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.nominations.domain.queries import nominations_visible_to
@@ -259,7 +260,7 @@ def phase_extensions(*, campaign: Campaign) -> list[AuditEvent]:
     phase_ids = [str(pk) for pk in campaign.phases.values_list("pk", flat=True)]
     return list(
         AuditEvent.objects.filter(
-            action="phase.extend", target_type="campaigns.phase", target_id__in=phase_ids
+            action=AuditAction.PHASE_EXTEND, target_type="campaigns.phase", target_id__in=phase_ids
         )
         .select_related("actor")
         .order_by("-seq")

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -49,7 +50,7 @@ def _jsonable(value: Any) -> Any:
 
 def record_event(
     *,
-    action: str,
+    action: AuditAction | str,
     actor=None,
     target: models.Model | None = None,
     summary: str = "",
@@ -57,7 +58,10 @@ def record_event(
     after: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction (it opens one if not)."""
+    """Append one event to the chain. Must run inside the caller's transaction (it opens one if not).
+
+    `action` is an AuditAction; a plain string of the same value is still taken from the callers not yet
+    converted (people.domain's imports, the demo loader) and stored alike."""
     with transaction.atomic():
         AuditHead.objects.get_or_create(pk=1)
         head = AuditHead.objects.select_for_update().get(pk=1)
@@ -67,7 +71,7 @@ def record_event(
             at=timezone.now(),
             actor=actor_user,
             actor_label=str(actor_user.username) if actor_user else "",
-            action=action,
+            action=str(action),
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             summary=summary[:255],

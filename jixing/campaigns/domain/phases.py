@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Phase
 from jixing.refusals import Refused
@@ -79,7 +80,7 @@ def extend_phase(phase: Phase, *, ends_at: datetime, reason: str, actor, ip: str
         locked.ends_at = ends_at
         locked.save(update_fields=["ends_at"])
         record_event(
-            action="phase.extend",
+            action=AuditAction.PHASE_EXTEND,
             actor=actor,
             target=locked,
             summary=f"延长“{locked.name}”至 {ends_at:%Y-%m-%d %H:%M}：{reason.strip()}",

@@ -1,11 +1,17 @@
 """Whether a campaign's stored eligibility results still reflect the data they were computed from, and
 the request to compute them again.
 
-Every domain function that changes something the rules read (a nomination, a decision, an attachment,
-the snapshot, the org tree, the roles) calls `mark_stale` once the change is written, inside its
-transaction. That queues one refresh per campaign (the refreshers registered by `on_stale`: the
+Every domain function that changes something the rules read calls `mark_stale` once the change is written,
+inside its transaction: with `whole=True` (the default) for data every nomination reads — the snapshot,
+the org tree, the roles, the quotas — which makes the whole campaign due; with `whole=False` after the
+nominations domain has counted up the changed nominations' own data_version
+(nominations.domain.changes.mark_changed), which makes only those and the nominations compared with them
+due. Either way it queues one refresh per campaign (the refreshers registered by `on_stale`: the
 nominations app queues a background task, nominations.tasks.refresh_results); pages never evaluate, they
 show the stored results and say when a refresh is under way (`freshness`).
+
+Versions, not times, say what is due: a refresh stores the versions it read, so a change that commits while
+it runs stays due, whatever the clocks of the machines say.
 
 The refresh is queued in the same transaction as the change: with the database task backend the worker
 sees it only once the change is committed, and never when it was rolled back.
@@ -17,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from jixing.campaigns.models import Campaign
@@ -35,13 +41,17 @@ def on_stale(refresher: Callable[[int], None]) -> None:
         _refreshers.append(refresher)
 
 
-def mark_stale(campaign: Campaign | None = None) -> None:
+def mark_stale(campaign: Campaign | None = None, *, whole: bool = True) -> None:
     """Note that data the rules read has changed (all active campaigns when none is given), and queue a
-    refresh of each campaign that has none queued. Call it after the change is written."""
+    refresh of each campaign that has none queued. Call it after the change is written. `whole=False`:
+    only nominations whose data_version was counted up are due (nominations.domain.changes)."""
     campaigns = Campaign.objects.all()
     campaigns = campaigns.filter(pk=campaign.pk) if campaign is not None else campaigns.filter(is_active=True)
     now = timezone.now()
-    campaigns.update(data_changed_at=now)
+    if whole:
+        campaigns.update(data_changed_at=now, whole_version=F("whole_version") + 1)
+    else:
+        campaigns.update(data_changed_at=now)
     for pk in list(campaigns.values_list("pk", flat=True)):
         # Only the change that finds no refresh queued queues one: on deadline day thousands of saves
         # share the next refresh instead of queueing thousands.

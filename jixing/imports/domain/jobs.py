@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.imports.domain.progress import JobProgress
 from jixing.imports.domain.queries import active
 from jixing.imports.enums import STALE_AFTER, ImportKind, JobState
@@ -118,7 +119,7 @@ def start_import(
                 raise busy
             job.save()
             record_event(
-                action="import.start",
+                action=AuditAction.IMPORT_START,
                 actor=actor,
                 target=job,
                 summary=f"上传{kind.label}文件：{original}",

@@ -26,8 +26,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from jixing.audit.domain.events import record_event
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.access import can_edit
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
 from jixing.nominations.domain.images import ImageRefused, reencode
 from jixing.nominations.domain.pdfs import PdfRefused, sanitised_pdf
@@ -250,14 +251,14 @@ def add_attachment(
         with transaction.atomic():
             attachment.save()
             record_event(
-                action="nomination.attachment_add",
+                action=AuditAction.NOMINATION_ATTACHMENT_ADD,
                 actor=actor,
                 target=nomination,
                 summary=f"{nomination.number} 上传{kind}：{name}",
                 after=_described(attachment),
                 ip=ip,
             )
-            mark_stale(nomination.campaign)
+            mark_changed(nomination.campaign, [nomination])
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
         raise
@@ -287,7 +288,7 @@ def delete_attachment(*, attachment: Attachment, actor, ip: str | None = None) -
     storage, stored_name = attachment.file.storage, attachment.file.name
     with transaction.atomic():
         record_event(
-            action="nomination.attachment_delete",
+            action=AuditAction.NOMINATION_ATTACHMENT_DELETE,
             actor=actor,
             target=nomination,
             summary=f"{nomination.number} 删除{attachment.kind}：{attachment.original_name}",
@@ -295,7 +296,7 @@ def delete_attachment(*, attachment: Attachment, actor, ip: str | None = None) -
             ip=ip,
         )
         attachment.delete()
-        mark_stale(nomination.campaign)
+        mark_changed(nomination.campaign, [nomination])
         transaction.on_commit(lambda: storage.delete(stored_name))
 
 
@@ -317,7 +318,7 @@ def record_download(*, attachment: Attachment, actor, ip: str | None = None) -> 
     nomination; the caller has already checked that `actor` may see it.
     """
     record_event(
-        action="attachment.download",
+        action=AuditAction.ATTACHMENT_DOWNLOAD,
         actor=actor,
         target=attachment,
         summary=f"{attachment.nomination.number} 下载材料：{attachment.kind}",

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from jixing.audit.domain.events import record_event
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.audit.enums import AuditAction
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.states import Party
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import acts_as
@@ -53,7 +54,7 @@ def record_decision(
             defaults={"holds": holds, "comment": comment.strip(), "decided_by": actor},
         )
         record_event(
-            action="nomination.decide",
+            action=AuditAction.NOMINATION_DECIDE,
             actor=actor,
             target=nomination,
             summary=f"{nomination.number} 规则 {rule_id} 判定为{'符合' if holds else '不符合'}"
@@ -62,5 +63,5 @@ def record_decision(
             after={"rule": rule_id, "holds": holds, "comment": comment.strip()},
             ip=ip,
         )
-        mark_stale(nomination.campaign)
+        mark_changed(nomination.campaign, [nomination])
     return decision

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.access import can_edit, send_move
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
 from jixing.nominations.domain.transitions import transition
 from jixing.nominations.forms import NominationForm, raw_values
@@ -91,7 +92,8 @@ def save_draft(
         locked.draft_saved_at = now or timezone.now()
         locked.save(update_fields=[*touched, "draft_data", "draft_saved_at", "updated_at"])
         if before != [getattr(locked, name) for name in RULE_INPUTS]:
-            mark_stale(locked.campaign)  # after the save: the refresh it queues reads the saved values
+            # After the save: the refresh it queues reads the saved values.
+            mark_changed(locked.campaign, [locked])
     for name in [*touched, "draft_data", "draft_saved_at", "updated_at"]:
         setattr(nomination, name, getattr(locked, name))
     return nomination
@@ -140,7 +142,7 @@ def submit_nomination(
         locked.save(update_fields=[*touched, "draft_data", "updated_at"])
         transition(locked, move.action, actor=actor, now=now, ip=ip)
         record_event(
-            action="nomination.content",
+            action=AuditAction.NOMINATION_CONTENT,
             actor=actor,
             target=locked,
             summary=f"{locked.number} 提交的申报内容",

@@ -1,60 +1,128 @@
 """Evaluating a campaign's nominations and keeping the results on each nomination.
 
 Results (status, rank, every rule's outcome with the values that decided it) are stored on the
-nomination. Anything the rules read — a nomination, a decision, an attachment, the snapshot, the org
-tree, the roles — marks the campaign stale (`mark_stale`), which queues a background task
-(nominations.tasks.refresh_results → `refresh`) that re-evaluates the whole campaign once. The whole
-campaign, because G.2/G.3/G.6 and the ranks depend on other nominations: a partial recomputation would
-be wrong. Pages only read the stored results (and say when a refresh is due: staleness.freshness); the
-domain actions that decide on results — picking and submitting a list, choosing and publishing the
-公示 — call `ensure_fresh` first, so that they never act on results older than the data.
+nomination. Anything the rules read marks results stale (campaigns.domain.staleness): a nomination's own
+change (a form save, a transition, a decision, an attachment: changes.mark_changed) makes that nomination
+due; data every nomination reads (the snapshot, the org tree, the roles, the quotas) makes the whole
+campaign due. Either queues a background task (nominations.tasks.refresh_results → `refresh`).
+
+A refresh is incremental (`evaluate_due`): the whole campaign when it is due as a whole, else only the due
+nominations and every nomination compared with them (`due_scope`) — the batch rules and ranks compare
+nominations within a reporting unit and category (ranks, G.7), within a recommending unit and category
+(G.2) and across the accounts of one person (G.3, G.6), so the scope is closed under those groups and its
+results are exactly those of a whole evaluation (tests/nominations/domain/test_incremental.py). One save
+on deadline day re-evaluates its unit's category, not the province.
+
+Pages only read the stored results (and say when a refresh is due: staleness.freshness); the domain
+actions that decide on results — picking and submitting a list, choosing and publishing the 公示 — call
+`ensure_fresh` first, so that they never act on results older than the data.
 """
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from jixing import eligibility as el
 from jixing.campaigns.domain.rules import compiled_rules
-from jixing.campaigns.domain.staleness import is_stale, mark_stale, take_refresh
+from jixing.campaigns.domain.staleness import mark_stale, take_refresh
 from jixing.campaigns.models import Campaign, Quota
 from jixing.nominations.domain.facts import build_facts
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import current_snapshot
+from jixing.people.models import Learner
 
-RESULT_FIELDS = ["status", "rank", "rule_results", "evaluated_at"]
+RESULT_FIELDS = ["status", "rank", "rule_results", "evaluated_at", "evaluated_version", "evaluated_person"]
 
 
 def ensure_fresh(campaign: Campaign) -> bool:
-    """Re-evaluate the campaign if anything changed since its last evaluation; True when it did."""
-    campaign.refresh_from_db(fields=["data_changed_at", "evaluated_at"])
-    if not is_stale(campaign):
-        return False
-    evaluate_campaign(campaign)
-    return True
+    """Re-evaluate what changed since the last evaluation, at once; True when anything was due."""
+    return evaluate_due(campaign, only_if_due=True) > 0
 
 
 def refresh(campaign_id: int) -> int:
-    """The background refresh a change queued: re-evaluate the whole campaign; the number of
-    nominations evaluated (0 when the campaign is gone).
+    """The background refresh a change queued: re-evaluate what is due (`evaluate_due`); the number of
+    nominations evaluated (0 when the campaign is gone or nothing was due).
 
-    It evaluates even when the timestamps say fresh: a change stamps the campaign when it is written and
-    becomes visible when it commits, so a refresh that started in between did not see it although it
-    started later — the refresh that change queued is the one that does. Changes written from now on
-    queue the next refresh (take_refresh), so none is missed and at most one waits at a time."""
+    Changes written from now on queue the next refresh (take_refresh), so none is missed and at most one
+    waits at a time; a change that commits while this one runs keeps its nominations due (their
+    data_version moved past the version read here)."""
     take_refresh(campaign_id)
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         return 0
-    return evaluate_campaign(campaign)
+    return evaluate_due(campaign)
+
+
+def evaluate_due(campaign: Campaign, *, only_if_due: bool = False) -> int:
+    """Evaluate the whole campaign if it is due as a whole, else the due nominations with those compared
+    with them; the number evaluated. Stamps the campaign's evaluated_at (what pages show) unless
+    `only_if_due` and nothing was due."""
+    started = timezone.now()
+    campaign.refresh_from_db(fields=["whole_version", "whole_evaluated_version", "evaluated_at"])
+    if campaign.whole_version > campaign.whole_evaluated_version:
+        return evaluate_campaign(campaign)
+    scope = due_scope(campaign)
+    count = _evaluate(campaign, Nomination.objects.filter(pk__in=scope), started) if scope else 0
+    if count or not only_if_due:
+        _stamp(campaign, started)
+    return count
+
+
+def due_scope(campaign: Campaign) -> list[int]:
+    """The ids of the nominations due for re-evaluation and of every nomination compared with them — the
+    smallest set closed under the groups the batch rules and ranks look across: (reporting unit,
+    category), (recommending unit, category) and the person (the person_key the last results used and,
+    for a due nomination, the one its 学号 has in the current snapshot). Empty when nothing is due."""
+    rows = list(
+        Nomination.objects.filter(campaign=campaign).values_list(
+            "pk", "reporting_unit_id", "recommending_org_id", "category_id", "evaluated_person",
+            "nominee_account", "data_version", "evaluated_version",
+        )
+    )  # fmt: skip
+    due = [i for i, row in enumerate(rows) if row[6] > row[7]]
+    if not due:
+        return []
+    accounts = {rows[i][5] for i in due if rows[i][5]}
+    snapshot = current_snapshot()
+    persons: dict[str, str] = {}
+    if snapshot is not None and accounts:
+        persons = dict(
+            Learner.objects.filter(snapshot=snapshot, account_id__in=accounts).values_list(
+                "account_id", "person_key"
+            )
+        )
+    keys_of: list[list[tuple[Any, ...]]] = []
+    members: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i, (_pk, reporting, recommending, category, person, account, *_versions) in enumerate(rows):
+        keys: list[tuple[Any, ...]] = [
+            ("reporting", reporting, category),
+            ("recommending", recommending, category),
+        ]
+        keys += [("person", p) for p in {person, persons.get(account, "")} if p]
+        keys_of.append(keys)
+        for key in keys:
+            members[key].append(i)
+    seen = set(due)
+    pending = list(due)
+    visited_keys: set[tuple[Any, ...]] = set()
+    while pending:
+        for key in keys_of[pending.pop()]:
+            if key in visited_keys:
+                continue
+            visited_keys.add(key)
+            fresh = [j for j in members[key] if j not in seen]
+            seen.update(fresh)
+            pending += fresh
+    return sorted(rows[i][0] for i in seen)
 
 
 def live_outcomes(
@@ -112,29 +180,47 @@ def evaluate_nominations(
 def evaluate_campaign(campaign: Campaign) -> int:
     """Evaluate every nomination of the campaign against its rules and store the results.
 
-    Side effects: updates status/rank/rule_results/evaluated_at of every nomination (in short transactions,
-    see _store) and the campaign's evaluated_at; marks the campaign stale again when another writer kept
-    some rows locked throughout. Returns the number of nominations evaluated.
+    Side effects: updates the results of every nomination (in short transactions, see _store), the
+    campaign's evaluated_at and whole_evaluated_version (the version read before the data, so that a
+    whole change committed meanwhile stays due); queues another refresh when another writer kept some
+    rows locked throughout. Returns the number of nominations evaluated.
     """
     started = timezone.now()
-    nominations = list(
-        Nomination.objects.filter(campaign=campaign).select_related(
-            "category", "recommending_org", "reporting_unit"
-        )
+    whole = Campaign.objects.filter(pk=campaign.pk).values_list("whole_version", flat=True).get()
+    count = _evaluate(campaign, Nomination.objects.filter(campaign=campaign), started)
+    Campaign.objects.filter(pk=campaign.pk, whole_evaluated_version__lt=whole).update(
+        whole_evaluated_version=whole
     )
-    results = evaluate_nominations(
-        campaign, nominations, external=live_outcomes(campaign, nominations, started)
+    _stamp(campaign, started)
+    return count
+
+
+def _stamp(campaign: Campaign, started: datetime) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(evaluated_at=started)
+    campaign.evaluated_at = started
+
+
+def _evaluate(campaign: Campaign, rows: QuerySet[Nomination], started: datetime) -> int:
+    """Evaluate `rows` (a set closed under the batch rules' groups: the whole campaign or a due_scope)
+    and store their results, each with the data_version it was computed from."""
+    nominations = list(rows.select_related("category", "recommending_org", "reporting_unit"))
+    compiled = compiled_rules(campaign)
+    facts = build_facts(
+        nominations,
+        compiled=compiled,
+        snapshot=current_snapshot(),
+        external=live_outcomes(campaign, nominations, started),
     )
-    for nomination, result in zip(nominations, results, strict=True):
+    results = el.evaluate(compiled, facts)
+    for nomination, fact, result in zip(nominations, facts, results, strict=True):
         nomination.status = result.status.value
         nomination.rank = result.rank
         nomination.rule_results = _stored(result)
         nomination.evaluated_at = started
-    locked = _store(nominations)
-    Campaign.objects.filter(pk=campaign.pk).update(evaluated_at=started)
-    campaign.evaluated_at = started
-    if locked:
-        mark_stale(campaign)  # rows another writer held keep their old results until the next refresh
+        nomination.evaluated_version = nomination.data_version
+        nomination.evaluated_person = fact.person_key or ""
+    if _store(nominations):
+        mark_stale(campaign, whole=False)  # rows another writer held stay due, for the next refresh
     return len(nominations)
 
 

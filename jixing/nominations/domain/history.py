@@ -7,28 +7,15 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
-from jixing.nominations.domain.states import Action
 from jixing.nominations.models import Nomination
 
 TARGET_TYPE = Nomination._meta.label_lower
 
-OTHER_LABELS = {
-    "nomination.create": "创建申报",
-    "nomination.content": "提交的申报内容",
-    "nomination.attachment_add": "上传材料",
-    "nomination.attachment_delete": "删除材料",
-    "nomination.decide": "资格条件人工判定",
-    "nomination.objection_received": "公示期间收到实名反映",
-    "nomination.objection_handled": "公示异议处理",
-}
-
 
 def event_label(action: str) -> str:
-    if action in OTHER_LABELS:
-        return OTHER_LABELS[action]
-    name = action.removeprefix("nomination.")
-    return Action(name).label if name in Action.values else action
+    return AuditAction.label_of(action)
 
 
 def nomination_events(nomination: Nomination) -> QuerySet[AuditEvent]:
@@ -50,7 +37,7 @@ class ReturnNote:
 def last_return(nomination: Nomination) -> ReturnNote | None:
     """The reason given by whoever last returned the nomination for correction (退回修改)."""
     event = (
-        nomination_events(nomination).filter(action=f"nomination.{Action.RETURN}").order_by("-seq").first()
+        nomination_events(nomination).filter(action=AuditAction.NOMINATION_RETURN).order_by("-seq").first()
     )
     if event is None:
         return None

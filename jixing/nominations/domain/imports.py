@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.rules import compiled_rules
-from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind
 from jixing.campaigns.models import Campaign
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination, RuleDecision
 from jixing.orgs.domain.queries import is_in_subtree
@@ -171,7 +172,7 @@ def import_nominations(
         ]  # fmt: skip
         RuleDecision.objects.bulk_create(decisions, batch_size=1000)
         result = NominationImportResult(len(nominations), warnings.sorted())
-        record_event(action="nominations.import", actor=actor, target=campaign, summary=result.summary,
+        record_event(action=AuditAction.NOMINATIONS_IMPORT, actor=actor, target=campaign, summary=result.summary,
                      after={"created": len(nominations), "decisions": len(decisions)})  # fmt: skip
-        mark_stale(campaign)
+        mark_changed(campaign, by_number.values())
     return result

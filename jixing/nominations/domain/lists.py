@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign, Category
 from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.list_rules import (
@@ -125,7 +126,7 @@ def set_picks(
         rl.save(update_fields=["changed_at"])
         names = "、".join(label(n) for n, _ in kept) or "（无）"
         record_event(
-            action="list.pick",
+            action=AuditAction.LIST_PICK,
             actor=actor,
             target=rl,
             summary=f"{reporting_unit.name} {category.name} 推荐名单：{names}",
@@ -171,7 +172,7 @@ def screen_out(
             rl.changed_at = now
             rl.save(update_fields=["changed_at"])
             record_event(
-                action="list.unpick",
+                action=AuditAction.LIST_UNPICK,
                 actor=actor,
                 target=rl,
                 summary=f"{label(nomination)} 已{Action(action).label}，移出推荐名单",
@@ -228,7 +229,7 @@ def submit_list(
             rl.state, rl.submitted_at, rl.submitted_by = ListState.SUBMITTED, now, actor
             rl.save(update_fields=["state", "submitted_at", "submitted_by"])
             record_event(
-                action="list.submit",
+                action=AuditAction.LIST_SUBMIT,
                 actor=actor,
                 target=rl,
                 summary=f"{reporting_unit.name} 报送推荐总表（{len(entries)} 个）",
@@ -293,7 +294,7 @@ def reopen_list(
             rl.reopen_reason = reason.strip()
             rl.save(update_fields=["state", "reopened_at", "reopened_by", "reopen_reason"])
             record_event(
-                action="list.reopen",
+                action=AuditAction.LIST_REOPEN,
                 actor=actor,
                 target=rl,
                 summary=f"重新开放{rl.reporting_unit.name}推荐总表：{reason.strip()}",

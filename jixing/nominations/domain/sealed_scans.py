@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.attachments import (
     IMAGE,
@@ -65,7 +66,7 @@ def add_sealed_scan(
             scan.recommendation_list = rl
             scan.save()
             record_event(
-                action="list.scan_add",
+                action=AuditAction.LIST_SCAN_ADD,
                 actor=actor,
                 target=rl,
                 summary=f"{reporting_unit.name} 上传盖章扫描件：{name}",

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.documents.recommendation_sheet import (
     CategoryBlock,
     RecommendationSheet,
@@ -126,7 +127,7 @@ def export_sheet(
     content = build_recommendation_sheet(data)
     unit = recommendation_list.reporting_unit.name
     record_event(
-        action="export",
+        action=AuditAction.EXPORT,
         actor=actor,
         target=recommendation_list,
         summary=f"下载推荐总表：{unit}",

@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem
-from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import CategoryKind, PhaseKey, Recommender
 from jixing.campaigns.models import Category
 from jixing.nominations.domain.access import startable_categories
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 from jixing.orgs.models import Org
@@ -129,7 +130,7 @@ def start_nomination(
                     **identity,
                 )
                 record_event(
-                    action="nomination.create",
+                    action=AuditAction.NOMINATION_CREATE,
                     actor=actor,
                     target=nomination,
                     summary=f"{nomination.number} 创建申报：{category.name} {nomination.nominee_name}",
@@ -142,7 +143,7 @@ def start_nomination(
                     },
                     ip=ip,
                 )
-                mark_stale(campaign)
+                mark_changed(campaign, [nomination])
             return nomination
         except IntegrityError:
             # A number taken by a writer outside the lock (an import): take the next one.

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem
-from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.enums import Recommender
 from jixing.campaigns.models import Quota
+from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.states import LIST_ACTIONS, Action, Move, Party, find_move, parties_for
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
@@ -195,7 +196,7 @@ def _move(
             locked.submitted_at = now
         locked.save(update_fields=["state", "submitted_at", "updated_at"])
         record_event(
-            action=f"nomination.{move.action}",
+            action=AuditAction(f"nomination.{move.action}"),
             actor=actor,
             target=locked,
             summary=f"{locked.number} {move.action.label}"
@@ -204,7 +205,7 @@ def _move(
             after={"state": locked.state, "reason": reason.strip()},
             ip=ip,
         )
-        mark_stale(locked.campaign)
+        mark_changed(locked.campaign, [locked])
         if move.action in NOTIFIED_ACTIONS:
             subject = locked.nominee_name or locked.number
             text = f"申报 {locked.number}（{locked.category.name} · {subject}）：{move.action.label}"

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from django.db import transaction
 
 from jixing.audit.domain.events import record_event
+from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.definitions import ensure_quotas
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
@@ -219,7 +220,7 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
         refresh_current_snapshot()  # learners' units and ranks in unit follow the tree
         mark_stale()  # every active campaign's results read this data
         record_event(
-            action="orgs.import",
+            action=AuditAction.ORGS_IMPORT,
             actor=actor,
             summary=result.summary,
             after={"created": result.created, "updated": updated, "quotas_created": quotas},
