@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jixing.portal.context.campaign_context",
+                "jixing.portal.context.vocabulary",
             ],
         },
     },

@@ -11,3 +11,11 @@ class ObjectionOutcome(models.TextChoices):
 
 
 HANDLED_OUTCOMES = (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED)
+
+
+class WindowState(models.TextChoices):
+    """Where a 公示 stands in its objection window (announcements.domain.public.window_state)."""
+
+    UPCOMING = "upcoming", "尚未开始受理"
+    OPEN = "open", "受理反映中"
+    CLOSED = "closed", "公示期已结束"

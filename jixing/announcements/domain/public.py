@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from jixing.announcements.enums import WindowState
 from jixing.announcements.models import Announcement, AnnouncementEntry, Objection
 from jixing.campaigns.models import Campaign
 from jixing.nominations.enums import NominationState as S
@@ -44,13 +45,13 @@ def _public_entries() -> QuerySet[AnnouncementEntry]:
 class PublicAnnouncement:
     announcement: Announcement
     blocks: list[CategoryBlock]
-    window: str  # "upcoming" | "open" | "closed"
+    window: WindowState
 
 
-def window_state(announcement: Announcement, now: datetime) -> str:
+def window_state(announcement: Announcement, now: datetime) -> WindowState:
     if now < announcement.window_starts_at:
-        return "upcoming"
-    return "closed" if announcement.has_closed(now) else "open"
+        return WindowState.UPCOMING
+    return WindowState.CLOSED if announcement.has_closed(now) else WindowState.OPEN
 
 
 def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnnouncement]:

@@ -18,6 +18,7 @@ from jixing.announcements.rules import is_province_admin
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota
+from jixing.eligibility.outcomes import Outcome
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.states import Action, find_move
 from jixing.nominations.enums import NominationState as S
@@ -28,7 +29,7 @@ from jixing.people.domain.queries import current_snapshot
 from jixing.people.models import Learner
 
 # Rules whose outcome the province should see on the list without opening the nomination.
-FLAGGED_OUTCOMES = ("fail", "missing", "warn", "manual")
+FLAGGED_OUTCOMES = (Outcome.FAIL, Outcome.MISSING, Outcome.WARN, Outcome.MANUAL)
 
 
 @dataclass

@@ -6,22 +6,23 @@ from typing import Any
 
 from django import template
 
+from jixing.eligibility.outcomes import Outcome, Status
 from jixing.tables import TEMPLATES
 
 register = template.Library()
 
-OUTCOME_LABELS = {
-    "pass": "符合",
-    "fail": "不符合",
-    "warn": "原则上不符（须书面说明）",
-    "manual": "待人工判定",
-    "missing": "缺少数据",
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.PASS: "符合",
+    Outcome.FAIL: "不符合",
+    Outcome.WARN: "原则上不符（须书面说明）",
+    Outcome.MANUAL: "待人工判定",
+    Outcome.MISSING: "缺少数据",
 }
-STATUS_LABELS = {
-    "eligible": "符合条件",
-    "ineligible": "不符合条件",
-    "incomplete": "材料或数据不全",
-    "needs_review": "待审核",
+STATUS_LABELS: dict[str, str] = {
+    Status.ELIGIBLE: "符合条件",
+    Status.INELIGIBLE: "不符合条件",
+    Status.INCOMPLETE: "材料或数据不全",
+    Status.NEEDS_REVIEW: "待审核",
 }
 # Field names of the facts, in the words of the import templates (学员数, 年度积分 …), plus the few
 # names the templates do not carry.

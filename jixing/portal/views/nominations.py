@@ -43,6 +43,7 @@ from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.starting import StartRefused, start_nomination
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import transition
+from jixing.nominations.enums import NominationState
 from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import learners_visible_to
@@ -123,7 +124,7 @@ def _edit_context(request: AuthedRequest, nomination: Nomination, form: Nominati
         "form": form,
         "send_move": move,
         "learner": nominee_learner(nomination),
-        "return_note": last_return(nomination) if nomination.state == "returned" else None,
+        "return_note": last_return(nomination) if nomination.state == NominationState.RETURNED else None,
         "attachments": nomination.attachments.order_by("kind", "pk"),
         "slots": upload_slots(spec),
         "editable": True,
@@ -195,7 +196,7 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "send_moves": [m for m in moves if m.action in SEND_ACTIONS],
             "other_moves": [m for m in moves if m.action not in SEND_ACTIONS],
             "can_edit": can_edit(request.user, nomination),
-            "return_note": last_return(nomination) if nomination.state == "returned" else None,
+            "return_note": last_return(nomination) if nomination.state == NominationState.RETURNED else None,
             "rule_rows": rule_table(nomination),
             "freshness": freshness(nomination.campaign),
             "can_decide": can_decide(request.user, nomination),

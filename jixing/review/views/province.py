@@ -35,6 +35,7 @@ from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
+from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.states import Action
@@ -163,15 +164,15 @@ def publication(request: AuthedRequest) -> HttpResponse:
 def objections(request: AuthedRequest) -> HttpResponse:
     """公示异议: every objection of the campaign (pending first), with the handling form."""
     campaign = _campaign(request)
-    show = request.GET.get("show", "pending")
+    pending_only = request.GET.get("show", ObjectionOutcome.PENDING) == ObjectionOutcome.PENDING
     rows = queries.objections_visible_to(request.user, campaign=campaign).select_related(
         "nomination__category", "nomination__announcement_entry", "handled_by"
     )
-    if show == "pending":
+    if pending_only:
         rows = rows.filter(outcome=ObjectionOutcome.PENDING)
     context = {
         "objections": rows.order_by("received_at"),
-        "show": show,
+        "pending_only": pending_only,
         "form": ObjectionOutcomeForm(),
         "pending": queries.objections_visible_to(request.user, campaign=campaign)
         .filter(outcome=ObjectionOutcome.PENDING)
@@ -248,7 +249,7 @@ def commendation(request: AuthedRequest) -> HttpResponse:
     context = {
         "approved": queries.state_count(campaign=campaign, state=S.APPROVED),
         "entries": final_entries(campaign=campaign),
-        "in_commend_phase": phase is not None and phase.key == "commend",
+        "in_commend_phase": phase is not None and phase.key == PhaseKey.COMMEND,
     }
     return render(request, "review/province/commendation.html", context)
 
