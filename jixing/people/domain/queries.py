@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from jixing.orgs.domain.queries import scope_root, subtree_ids, subtree_q
@@ -58,7 +59,19 @@ def phone_mask_of(text: str) -> str | None:
     return None if digits is None else mask_phone(digits)
 
 
-def matching_learners(rows: QuerySet[Learner], text: str) -> QuerySet[Learner]:
+def names_from_start(user) -> bool:
+    """Whether a name search in the user's scope matches names from their start: in a scope too large to
+    name by org ids (the province's), where only the index on names (snapshots.search) can answer among
+    millions and a name contained anywhere would read every row; elsewhere anywhere in the name."""
+    root = scope_root(user)
+    return root is not None and subtree_ids(root, limit=SUBTREE_IDS_MAX) is None
+
+
+# Above every character: `name < text + NAME_END` bounds the names that start with text.
+NAME_END = "\U0010ffff"
+
+
+def matching_learners(rows: QuerySet[Learner], text: str, *, from_start: bool = False) -> QuerySet[Learner]:
     """`rows` narrowed to a search box's text.
 
     - A mobile number (11 digits, spaces or hyphens allowed): the snapshot keeps phones masked only, so
@@ -66,7 +79,8 @@ def matching_learners(rows: QuerySet[Learner], text: str) -> QuerySet[Learner]:
       the number;
     - else a 学号 when it has a 学号's shape: one lookup in the (学号, snapshot) index, where `name contains
       … OR 学号 = …` read every row of the scope (2.5 s on 8 million, benchmarks/pages.py);
-    - else names containing it.
+    - else names containing it, or with `from_start` (names_from_start) names starting with it — as a
+      range too on SQLite, whose LIKE cannot use the index.
     """
     if (digits := _mobile(text)) is not None:
         # The digits may be a 学号 too, as may the text as typed ("138-0013-8000" has a 学号's shape).
@@ -74,7 +88,10 @@ def matching_learners(rows: QuerySet[Learner], text: str) -> QuerySet[Learner]:
         return rows.filter(Q(phone_masked=mask_phone(digits)) | Q(account_id__in=sorted(accounts)))
     if ACCOUNT_SHAPE.fullmatch(text):
         return rows.filter(account_id=text)
-    return rows.filter(name__contains=text)
+    if not from_start:
+        return rows.filter(name__contains=text)
+    rows = rows.filter(name__startswith=text)
+    return rows.filter(name__gte=text, name__lt=text + NAME_END) if connection.vendor == "sqlite" else rows
 
 
 def roles_visible_to(user) -> QuerySet[Role]:

@@ -15,6 +15,7 @@ from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import (
     learners_visible_to,
     matching_learners,
+    names_from_start,
     phone_mask_of,
     roles_visible_to,
 )
@@ -89,15 +90,17 @@ def org_list(request: AuthedRequest) -> HttpResponse:
 def learner_list(request: AuthedRequest) -> HttpResponse:
     rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
     q = search_text(request.GET.get("q"))
+    from_start = names_from_start(request.user)
     if not q:
-        return _list(request, "portal/learner_list.html", rows)
-    rows = matching_learners(rows, q)
+        return _list(request, "portal/learner_list.html", rows, names_from_start=from_start)
+    rows = matching_learners(rows, q, from_start=from_start)
     return _list(
         request,
         "portal/learner_list.html",
         rows,
         page=counted_page(request, rows),
         phone_mask=phone_mask_of(q),
+        names_from_start=from_start,
     )
 
 

@@ -4,7 +4,12 @@
 import pytest
 
 from jixing.accounts.enums import UserRole
-from jixing.people.domain.queries import learners_visible_to, matching_learners, phone_mask_of
+from jixing.people.domain.queries import (
+    learners_visible_to,
+    matching_learners,
+    names_from_start,
+    phone_mask_of,
+)
 from jixing.people.models import Learner
 from tests.factories import make_learner, make_small_province, make_snapshot, make_user
 
@@ -97,3 +102,31 @@ def test_a_units_learners_are_named_by_org_ids_not_by_a_join_on_the_path():
     ids = sorted([tree["school"].pk, tree["dept"].pk])
     assert f'"org_id" IN ({", ".join(map(str, ids))})' in sql
     assert "orgs_org" not in sql and "path" not in sql
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("欧阳", ["欧阳晓明"]),
+        ("欧阳晓明", ["欧阳晓明"]),
+        ("王", ["王晓"]),
+        ("晓", []),  # inside a name only: not from its start
+        ("巴依卡·凯", ["巴依卡·凯力迪别克"]),
+        ("凯力迪别克", []),
+        ("13800135678", ["欧阳晓明"]),  # phones and 学号 as before
+        ("SX-0002", ["巴依卡·凯力迪别克"]),
+    ],
+)
+def test_names_from_start_match_the_beginning_of_a_name_only(rows, text, found):
+    assert sorted(matching_learners(rows, text, from_start=True).values_list("name", flat=True)) == sorted(
+        found
+    )
+
+
+def test_only_a_scope_too_large_to_name_by_org_ids_searches_names_from_their_start(monkeypatch):
+    tree = make_small_province()
+    province = make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"])
+    school = make_user(username="s", role=UserRole.UNIT_ADMIN, org=tree["school"])
+    assert not names_from_start(province) and not names_from_start(school)
+    monkeypatch.setattr("jixing.people.domain.queries.SUBTREE_IDS_MAX", 3)  # the school's subtree has 2
+    assert names_from_start(province) and not names_from_start(school)

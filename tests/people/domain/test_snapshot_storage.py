@@ -18,7 +18,8 @@ from django.db import connection, transaction
 
 from jixing.people.domain import imports
 from jixing.people.domain.progress import ImportProgress, Phase
-from jixing.people.domain.snapshots import loading, storage
+from jixing.people.domain.queries import matching_learners
+from jixing.people.domain.snapshots import loading, search, storage
 from jixing.people.models import Learner, Snapshot
 from tests.factories import make_small_province
 from tests.files import csv_file, id_number
@@ -172,3 +173,62 @@ def test_every_row_of_every_snapshot_has_an_id_of_its_own(tree):
     assert len(ids) == len(set(ids)) == 8
     assert model.pk not in ids and model.pk > max(ids)
     assert Learner.objects.get(snapshot=second, account_id="K0000099").pk == model.pk
+
+
+def _search_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            present = connection.introspection.get_constraints(cursor, Learner._meta.db_table)
+            return set(present) & set(search.sqlite_index_names())
+        cursor.execute(
+            """SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               WHERE i.indrelid = %s::regclass AND i.indisvalid AND c.relname LIKE '%%search%%'""",
+            [storage.partition_name(Snapshot.objects.get(is_current=True))],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _plan(rows) -> str:
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")  # a table of 4 rows: ask whether an index can answer
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = cursor.fetchall()
+            cursor.execute("RESET enable_seqscan")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = cursor.fetchall()
+        return "\n".join(str(row) for row in plan)
+
+
+def test_the_search_indexes_are_built_after_the_import_and_answer_the_province_wide_search(tree):
+    snapshot = _import().snapshot  # the task the import queues runs at once in the tests
+    part = storage.partition_name(snapshot)
+    assert _search_indexes() == (
+        {f"{part}_{suffix}" for suffix, _column, _ops in search.SEARCH_INDEXES}
+        if connection.vendor == "postgresql"
+        else set(search.sqlite_index_names())
+    )
+    rows = Learner.objects.filter(snapshot=snapshot)
+    by_name = _plan(matching_learners(rows, "欧阳", from_start=True))
+    by_phone = _plan(matching_learners(rows, "10012345678").filter(phone_masked="100****5678"))
+    assert "search_name" in by_name and "search_phone" in by_phone
+    assert sorted(matching_learners(rows, "欧阳", from_start=True).values_list("name", flat=True)) == [
+        "欧阳晓"
+    ]
+    assert search.build_search_indexes(snapshot) == []  # built once
+
+
+def test_sqlite_drops_the_search_indexes_while_it_rebuilds_and_the_task_builds_them_again(tree):
+    during: list[set[str]] = []
+
+    def watch(step: ImportProgress) -> None:
+        if step.phase == Phase.WRITE and step.done:
+            during.append(_search_indexes())
+
+    _import()
+    _import([[f"N{n:07d}", *ROWS[0][1:]] for n in range(9)], progress=watch)  # larger than the table: rebuilt
+    if connection.vendor == "sqlite":
+        assert not during[-1]
+    assert len(_search_indexes()) == len(search.SEARCH_INDEXES)

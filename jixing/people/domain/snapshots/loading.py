@@ -26,11 +26,13 @@ from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallbac
 from jixing.people.domain.snapshots import storage
 from jixing.people.domain.snapshots.locking import (
     import_lock,
+    in_memory_database,
     new_workdir,
     remove_stale_workdirs,
     remove_workdir,
 )
 from jixing.people.models import Snapshot, SnapshotUnit
+from jixing.people.tasks import queue_search_indexes
 from jixing.tables import LEARNERS_TEMPLATE, ImportRefused, Problem, ProblemList
 from jixing.tables.checks import KNOWN_AREA_CODES, UNKNOWN_AREA_WARNING
 from jixing.tables.columnar import connect, drop_typed, read_columnar
@@ -313,6 +315,8 @@ def _make_current(
         snapshot.save(update_fields=["row_count", "is_current", "is_complete"])
         result = SnapshotImportResult(snapshot, rows, warnings.sorted(), warnings.omitted, len(units))
         mark_stale()  # every active campaign's results read this data
+        if not in_memory_database():  # `jixing evaluate` searches nothing
+            queue_search_indexes(snapshot.pk)  # after the commit, like the refresh (search.py)
         record_event(
             action="snapshot.import",
             actor=actor,

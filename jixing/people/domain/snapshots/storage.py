@@ -31,6 +31,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 
 from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback
+from jixing.people.domain.snapshots import search
 from jixing.people.domain.snapshots.locking import in_memory_database
 from jixing.people.models import Learner, Snapshot, SnapshotUnit
 
@@ -242,7 +243,8 @@ def _without_indexes(snapshot: Snapshot) -> Iterator[None]:
     themselves. Meanwhile pages that read learners scan the table: slower, still right (the previous
     snapshot serves them). If the block fails, the rows it wrote go before the indexes come back."""
     with connection.cursor() as cursor:
-        for name, _sql in _sqlite_indexes():
+        # The search indexes too: the task the import queues builds them again (search.py).
+        for name in [name for name, _sql in _sqlite_indexes()] + search.sqlite_index_names():
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
     try:
         yield
