@@ -6,12 +6,12 @@ change (a form save, a transition, a decision, an attachment: changes.mark_chang
 due; data every nomination reads (the snapshot, the org tree, the roles, the quotas) makes the whole
 campaign due. Either queues a background task (nominations.tasks.refresh_results → `refresh`).
 
-A refresh is incremental (`evaluate_due`): the whole campaign when it is due as a whole, else only the due
-nominations and every nomination compared with them (`due_scope`) — the batch rules and ranks compare
-nominations within a reporting unit and category (ranks, G.7), within a recommending unit and category
-(G.2) and across the accounts of one person (G.3, G.6), so the scope is closed under those groups and its
-results are exactly those of a whole evaluation (tests/nominations/domain/test_incremental.py). One save
-on deadline day re-evaluates its unit's category, not the province.
+A refresh is incremental (`evaluate_due`): the whole campaign when it is due as a whole, else only the
+nominations a change may have moved and those they are compared with (`due_scope`) — the batch rules and
+ranks compare nominations within a reporting unit and category (ranks, G.7), within a recommending unit
+and category (G.6) and across the accounts of one person (G.2, G.3) — and its results are exactly those of
+a whole evaluation (tests/nominations/domain/test_incremental.py). One save on deadline day re-evaluates
+its reporting unit's category and the nominee's other nominations, not the province.
 
 Pages only read the stored results (and say when a refresh is due: staleness.freshness); the domain
 actions that decide on results — picking and submitting a list, choosing and publishing the 公示 — call
@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -71,17 +72,35 @@ def evaluate_due(campaign: Campaign, *, only_if_due: bool = False) -> int:
     if campaign.whole_version > campaign.whole_evaluated_version:
         return evaluate_campaign(campaign)
     scope = due_scope(campaign)
-    count = _evaluate(campaign, Nomination.objects.filter(pk__in=scope), started) if scope else 0
+    count = 0
+    if scope.affected:
+        rows = Nomination.objects.filter(pk__in=scope.affected + scope.context)
+        count = _evaluate(campaign, rows, started, store=set(scope.affected))
     if count or not only_if_due:
         _stamp(campaign, started)
     return count
 
 
-def due_scope(campaign: Campaign) -> list[int]:
-    """The ids of the nominations due for re-evaluation and of every nomination compared with them — the
-    smallest set closed under the groups the batch rules and ranks look across: (reporting unit,
-    category), (recommending unit, category) and the person (the person_key the last results used and,
-    for a due nomination, the one its 学号 has in the current snapshot). Empty when nothing is due."""
+@dataclass(frozen=True)
+class Scope:
+    """What a refresh evaluates: the ids whose results may have changed (stored) and those only read
+    beside them, so that each of the former sees every nomination its batch rules compare it with."""
+
+    affected: list[int]
+    context: list[int]
+
+
+def due_scope(campaign: Campaign) -> Scope:
+    """The nominations whose results a change may have moved, and their context.
+
+    A due nomination's change reaches, through the batch rules, the nominations of its groups: (reporting
+    unit, category) for ranks and G.7, (recommending unit, category) for G.6, and the person for G.2/G.3
+    (the person_key its last results used and the one its 学号 has in the current snapshot). The batch
+    rules read facts, not results; only a rank reads other results — the statuses within its (reporting
+    unit, category) — so the ranks of the groups those nominations sit in may move too, and nothing beyond:
+    affected = the due nominations' groups, with the (reporting unit, category) groups of their members.
+    The context adds every group of an affected nomination, evaluated beside them and not stored (its own
+    results would need its own groups whole). Both empty when nothing is due."""
     rows = list(
         Nomination.objects.filter(campaign=campaign).values_list(
             "pk", "reporting_unit_id", "recommending_org_id", "category_id", "evaluated_person",
@@ -90,7 +109,7 @@ def due_scope(campaign: Campaign) -> list[int]:
     )  # fmt: skip
     due = [i for i, row in enumerate(rows) if row[6] > row[7]]
     if not due:
-        return []
+        return Scope([], [])
     accounts = {rows[i][5] for i in due if rows[i][5]}
     snapshot = current_snapshot()
     persons: dict[str, str] = {}
@@ -104,25 +123,24 @@ def due_scope(campaign: Campaign) -> list[int]:
     members: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i, (_pk, reporting, recommending, category, person, account, *_versions) in enumerate(rows):
         keys: list[tuple[Any, ...]] = [
-            ("reporting", reporting, category),
+            ("reporting", reporting, category),  # first: the group whose ranks read statuses
             ("recommending", recommending, category),
         ]
         keys += [("person", p) for p in {person, persons.get(account, "")} if p]
         keys_of.append(keys)
         for key in keys:
             members[key].append(i)
-    seen = set(due)
-    pending = list(due)
-    visited_keys: set[tuple[Any, ...]] = set()
-    while pending:
-        for key in keys_of[pending.pop()]:
-            if key in visited_keys:
-                continue
-            visited_keys.add(key)
-            fresh = [j for j in members[key] if j not in seen]
-            seen.update(fresh)
-            pending += fresh
-    return sorted(rows[i][0] for i in seen)
+
+    def groups(indices: set[int], *, ranks_only: bool = False) -> set[int]:
+        found = set(indices)
+        for i in indices:
+            for key in keys_of[i][:1] if ranks_only else keys_of[i]:
+                found.update(members[key])
+        return found
+
+    affected = groups(groups(set(due)), ranks_only=True)
+    context = groups(affected) - affected
+    return Scope(sorted(rows[i][0] for i in affected), sorted(rows[i][0] for i in context))
 
 
 def live_outcomes(
@@ -200,9 +218,11 @@ def _stamp(campaign: Campaign, started: datetime) -> None:
     campaign.evaluated_at = started
 
 
-def _evaluate(campaign: Campaign, rows: QuerySet[Nomination], started: datetime) -> int:
-    """Evaluate `rows` (a set closed under the batch rules' groups: the whole campaign or a due_scope)
-    and store their results, each with the data_version it was computed from."""
+def _evaluate(
+    campaign: Campaign, rows: QuerySet[Nomination], started: datetime, *, store: set[int] | None = None
+) -> int:
+    """Evaluate `rows` (the whole campaign, or a due_scope's affected and context) and store the results
+    of those in `store` (all when None), each with the data_version it was computed from; how many."""
     nominations = list(rows.select_related("category", "recommending_org", "reporting_unit"))
     compiled = compiled_rules(campaign)
     facts = build_facts(
@@ -212,16 +232,20 @@ def _evaluate(campaign: Campaign, rows: QuerySet[Nomination], started: datetime)
         external=live_outcomes(campaign, nominations, started),
     )
     results = el.evaluate(compiled, facts)
+    stored = []
     for nomination, fact, result in zip(nominations, facts, results, strict=True):
+        if store is not None and nomination.pk not in store:
+            continue
         nomination.status = result.status.value
         nomination.rank = result.rank
         nomination.rule_results = _stored(result)
         nomination.evaluated_at = started
         nomination.evaluated_version = nomination.data_version
         nomination.evaluated_person = fact.person_key or ""
-    if _store(nominations):
+        stored.append(nomination)
+    if _store(stored):
         mark_stale(campaign, whole=False)  # rows another writer held stay due, for the next refresh
-    return len(nominations)
+    return len(stored)
 
 
 # Results are written this many nominations to a transaction; rows another transaction holds are tried again
