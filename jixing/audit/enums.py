@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     NOMINATION_OBJECTION_RECEIVED = "nomination.objection_received", "公示期间收到实名反映"
     NOMINATION_OBJECTION_HANDLED = "nomination.objection_handled", "公示异议处理"
     ATTACHMENT_DOWNLOAD = "attachment.download", "下载材料"
+    NOMINATION_DOCUMENT_DOWNLOAD = "nomination.document_download", "下载报名表或承诺书"
     # A reporting unit's 推荐总表.
     LIST_PICK = "list.pick", "选入推荐名单"
     LIST_UNPICK = "list.unpick", "移出推荐名单"

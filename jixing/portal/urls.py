@@ -18,6 +18,30 @@ urlpatterns = [
     path("nominations/<int:pk>/act/", views.nomination_act, name="nomination_act"),
     path("nominations/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
+        "nominations/<int:pk>/form.docx",
+        views.nomination_document,
+        {"document": "form", "fmt": "docx"},
+        name="nomination_form_docx",
+    ),
+    path(
+        "nominations/<int:pk>/form.pdf",
+        views.nomination_document,
+        {"document": "form", "fmt": "pdf"},
+        name="nomination_form_pdf",
+    ),
+    path(
+        "nominations/<int:pk>/pledge.docx",
+        views.nomination_document,
+        {"document": "pledge", "fmt": "docx"},
+        name="nomination_pledge_docx",
+    ),
+    path(
+        "nominations/<int:pk>/pledge.pdf",
+        views.nomination_document,
+        {"document": "pledge", "fmt": "pdf"},
+        name="nomination_pledge_pdf",
+    ),
+    path(
         "nominations/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment_download",

@@ -33,6 +33,11 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "portal:nomination_edit": ("get", {}, (L, 403, 403, 403, 404, 403)),
     "portal:nomination_autosave": ("post", {}, (L, 403, 403, 403, 404, 403)),
     "portal:nomination_act": ("post", {"action": "commend"}, (L, 403, 403, 403, 404, OK)),
+    # The 报名表 and 承诺书: whoever may see the nomination (its 学员标兵 nominee signs a 承诺书).
+    "portal:nomination_form_docx": ("get", {}, (L, OK, OK, OK, 404, OK)),
+    "portal:nomination_form_pdf": ("get", {}, (L, OK, OK, OK, 404, OK)),
+    "portal:nomination_pledge_docx": ("get", {}, (L, OK, OK, OK, 404, OK)),
+    "portal:nomination_pledge_pdf": ("get", {}, (L, OK, OK, OK, 404, OK)),
     "portal:attachment_upload": ("post", {}, (L, OK, OK, OK, 404, OK)),
     "portal:attachment_download": ("get", {}, (L, OK, OK, OK, 404, OK)),
     "portal:attachment_delete": ("post", {}, (L, 403, 403, 403, 404, 403)),

@@ -19,9 +19,11 @@ def event_label(action: str) -> str:
 
 
 def nomination_events(nomination: Nomination) -> QuerySet[AuditEvent]:
-    """The nomination's audit events, oldest first, with their actors (one query)."""
+    """The nomination's audit events, oldest first, with their actors (one query). Downloads of its
+    报名表 and 承诺书 are reads, not changes: they stay in the audit log, out of the history."""
     return (
         AuditEvent.objects.filter(target_type=TARGET_TYPE, target_id=str(nomination.pk))
+        .exclude(action=AuditAction.NOMINATION_DOCUMENT_DOWNLOAD)
         .select_related("actor")
         .order_by("seq")
     )
