@@ -2,7 +2,8 @@
 # Installs the Debian packages jixing needs, when missing and when we may (root or sudo);
 # otherwise prints the one command to run. Usage: system-deps.sh runtime|test
 set -euo pipefail
-want=(fonts-noto-cjk libharfbuzz-subset0)
+# unicode-data: Unihan stroke counts for surname stroke order (jixing/tables/strokes.py).
+want=(fonts-noto-cjk libharfbuzz-subset0 unicode-data)
 if [ "${1:-runtime}" = "test" ]; then want+=(chromium); fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -157,6 +157,38 @@ def _is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _open_rows(stream: IO[bytes]) -> tuple[Iterator[Any], str | None]:
+    """The rows of an XLSX or CSV stream, told apart by its first bytes, and the CSV's encoding."""
+    magic = stream.read(8)
+    stream.seek(0)
+    if not magic:
+        raise FileProblem(EMPTY_ERROR)
+    if magic.startswith(_ZIP_MAGIC):
+        return _xlsx_rows(stream), None
+    if magic.startswith(_OLE_MAGIC):
+        raise FileProblem(XLS_ERROR)
+    if magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem(ENCODING_ERROR)
+    encoding = detect_encoding(stream)
+    return _csv_rows(stream, encoding), encoding
+
+
+def raw_rows(source: Source) -> Iterator[list[Any]]:
+    """Every row of a CSV or XLSX file as it stands — header included, cells untyped — read as
+    TableReader reads it (format by first bytes, UTF-8 or GB18030). Raises FileProblem (a message for
+    the user) when the file cannot be read."""
+    stream, owned = _binary(source)
+    try:
+        rows, _ = _open_rows(stream)
+        for row in rows:
+            yield list(row)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise FileProblem(f"文件格式错误：{exc}") from exc
+    finally:
+        if owned:
+            stream.close()
+
+
 @dataclass
 class _Slot:
     index: int
@@ -192,18 +224,8 @@ class TableReader:
             self.close()
 
     def _open(self) -> Iterator[Any]:
-        magic = self._stream.read(8)
-        self._stream.seek(0)
-        if not magic:
-            raise FileProblem(EMPTY_ERROR)
-        if magic.startswith(_ZIP_MAGIC):
-            return _xlsx_rows(self._stream)
-        if magic.startswith(_OLE_MAGIC):
-            raise FileProblem(XLS_ERROR)
-        if magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise FileProblem(ENCODING_ERROR)
-        self.encoding = detect_encoding(self._stream)
-        return _csv_rows(self._stream, self.encoding)
+        rows, self.encoding = _open_rows(self._stream)
+        return rows
 
     def _read_header(self) -> None:
         header = next(self._raw, None)

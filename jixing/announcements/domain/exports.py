@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.models import Approval
 from jixing.announcements.rules import is_province_admin
 from jixing.audit.domain.events import record_event
@@ -25,14 +26,22 @@ class FinalEntry:
 
 
 def final_entries(*, campaign: Campaign) -> list[FinalEntry]:
-    """Commended nominations in list order (category, then as published), with the public name and
-    unit recorded at publication. One query."""
+    """Commended nominations in list order (category, then surname stroke order of the name; equal
+    names as published), with the public name and unit recorded at publication. One query."""
     rows = (
         Nomination.objects.filter(campaign=campaign, state=S.COMMENDED)
         .select_related("category", "recommending_org", "reporting_unit", "nominee_org", "announcement_entry")
         .order_by("category__number", "announcement_entry__position", "number")
     )
-    return [_final_entry(n) for n in rows]
+    entries = [_final_entry(n) for n in rows]
+    return sorted(
+        entries,
+        key=lambda e: official_order(
+            category_number=e.nomination.category.number,
+            is_person=e.nomination.category.is_person,
+            name=e.name,
+        ),
+    )
 
 
 def _final_entry(n: Nomination) -> FinalEntry:

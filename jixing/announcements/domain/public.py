@@ -8,10 +8,12 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.enums import WindowState
 from jixing.announcements.models import Announcement, AnnouncementEntry, Objection
 from jixing.campaigns.models import Campaign
 from jixing.nominations.enums import NominationState as S
+from jixing.tables.strokes import NameKey
 
 # A published entry stays on the public list unless it was withdrawn (公示异议成立 or otherwise).
 ON_PUBLIC_LIST = (S.PUBLISHED, S.APPROVED, S.COMMENDED)
@@ -24,9 +26,15 @@ class CategoryBlock:
     entries: list[AnnouncementEntry] = field(default_factory=list)
 
 
+def _official_order(entry: AnnouncementEntry) -> tuple[int, NameKey]:
+    return official_order(
+        category_number=entry.category_number, is_person=entry.is_person, name=entry.display_name
+    )
+
+
 def _blocks(entries: QuerySet[AnnouncementEntry]) -> list[CategoryBlock]:
     blocks: dict[int, CategoryBlock] = {}
-    for entry in entries.order_by("category_number", "announcement__published_at", "position"):
+    for entry in sorted(entries.order_by("announcement__published_at", "position"), key=_official_order):
         block = blocks.setdefault(entry.category_number, CategoryBlock(entry.category_name, entry.is_person))
         block.entries.append(entry)
     return list(blocks.values())
@@ -55,7 +63,8 @@ def window_state(announcement: Announcement, now: datetime) -> WindowState:
 
 
 def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnnouncement]:
-    """The campaign's published lists, newest first, each by category. Two queries."""
+    """The campaign's published lists, newest first, each by category in surname stroke order. Two
+    queries."""
     announcements = list(Announcement.objects.filter(campaign=campaign).order_by("-published_at"))
     entries = _public_entries().filter(announcement__campaign=campaign, nomination__state__in=ON_PUBLIC_LIST)
     by_announcement: dict[int, list[AnnouncementEntry]] = {}
@@ -64,7 +73,7 @@ def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnn
     result = []
     for a in announcements:
         blocks: dict[int, CategoryBlock] = {}
-        for entry in sorted(by_announcement.get(a.pk, []), key=lambda e: (e.category_number, e.position)):
+        for entry in sorted(by_announcement.get(a.pk, []), key=_official_order):
             blocks.setdefault(entry.category_number, CategoryBlock(entry.category_name, entry.is_person))
             blocks[entry.category_number].entries.append(entry)
         result.append(PublicAnnouncement(a, list(blocks.values()), window_state(a, now)))
@@ -72,7 +81,7 @@ def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnn
 
 
 def final_list(campaign: Campaign) -> list[CategoryBlock]:
-    """The commended people and units (通报表扬名单), by category. One query."""
+    """The commended people and units (通报表扬名单), by category in surname stroke order. One query."""
     return _blocks(_public_entries().filter(announcement__campaign=campaign, nomination__state=S.COMMENDED))
 
 
