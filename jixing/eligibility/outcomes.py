@@ -13,12 +13,51 @@ class Outcome(StrEnum):
     MANUAL = "manual"  # a reviewer must judge; a recorded decision turns it into pass or fail
     MISSING = "missing"  # a value the rule needs is absent
 
+    @property
+    def label(self) -> str:
+        """The outcome in words, for pages and sheets."""
+        return OUTCOME_LABELS[self]
+
 
 class Status(StrEnum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     INCOMPLETE = "incomplete"
     NEEDS_REVIEW = "needs_review"
+
+    @property
+    def label(self) -> str:
+        """The status in words, for pages and sheets."""
+        return STATUS_LABELS[self]
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.PASS: "符合",
+    Outcome.FAIL: "不符合",
+    Outcome.WARN: "原则上不符（须书面说明）",
+    Outcome.MANUAL: "待人工判定",
+    Outcome.MISSING: "缺少数据",
+}
+STATUS_LABELS: dict[Status, str] = {
+    Status.ELIGIBLE: "符合条件",
+    Status.INELIGIBLE: "不符合条件",
+    Status.INCOMPLETE: "材料或数据不全",
+    Status.NEEDS_REVIEW: "待审核",
+}
+_OUTCOMES_BY_VALUE: dict[str, Outcome] = {o.value: o for o in Outcome}
+_STATUSES_BY_VALUE: dict[str, Status] = {s.value: s for s in Status}
+
+
+def outcome_label(value: str) -> str:
+    """The words for a stored outcome; a value that is no outcome as it is."""
+    outcome = _OUTCOMES_BY_VALUE.get(value)
+    return outcome.label if outcome is not None else value
+
+
+def status_label(value: str, *, unset: str = "尚未判定") -> str:
+    """The words for a stored status; `unset` for none yet; a value that is no status as it is."""
+    status = _STATUSES_BY_VALUE.get(value)
+    return status.label if status is not None else (value or unset)
 
 
 # Why every rule that reads the snapshot is `missing` for a person nomination whose 学号 the baseline

@@ -96,7 +96,9 @@ def _row(n: Nomination, learner: Learner | None) -> ListRow:
         total=total,
         annual=annual,
         g9=results.get("G.9", {}).get("outcome", ""),
-        g3={"outcome": g3["outcome"], **g3.get("values", {})} if g3 and g3["outcome"] != "pass" else None,
+        g3={"outcome": g3["outcome"], **g3.get("values", {})}
+        if g3 and g3["outcome"] != Outcome.PASS
+        else None,
         flagged=flagged,
         moves=[a for a in (Action.SELECT, Action.DESELECT) if find_move(a, n.state) is not None],
     )

@@ -17,7 +17,7 @@ from jixing.accounts.enums import UserRole
 from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Category, Quota
-from jixing.eligibility.outcomes import RANKED_STATUSES
+from jixing.eligibility.outcomes import RANKED_STATUSES, Outcome, Status
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination, RecommendationList, SealedScan
@@ -69,7 +69,7 @@ def require_screener(actor) -> Org:
 # --- what may be picked ------------------------------------------------------------------------------
 
 
-def rules_with(nomination: Nomination, outcome: str) -> list[str]:
+def rules_with(nomination: Nomination, outcome: Outcome) -> list[str]:
     """Ids of the nomination's rules whose stored outcome is `outcome`, in the rules file's order."""
     return [rule_id for rule_id, r in (nomination.rule_results or {}).items() if r["outcome"] == outcome]
 
@@ -84,17 +84,17 @@ def pick_problem(nomination: Nomination) -> str | None:
         return f"当前状态为“{nomination.get_state_display()}”"
     if not nomination.status:
         return "尚未判定资格"
-    if nomination.status == "ineligible":
-        return f"不符合条件（规则 {'、'.join(rules_with(nomination, 'fail'))} 不符合）"
-    if nomination.status == "incomplete":
-        missing = rules_with(nomination, "missing")
+    if nomination.status == Status.INELIGIBLE:
+        return f"不符合条件（规则 {'、'.join(rules_with(nomination, Outcome.FAIL))} 不符合）"
+    if nomination.status == Status.INCOMPLETE:
+        missing = rules_with(nomination, Outcome.MISSING)
         results = nomination.rule_results or {}
         reasons = dict.fromkeys(r for rule_id in missing if (r := results[rule_id].get("reason")))
         why = "".join(f"；{reason}" for reason in reasons)
         return f"材料或数据不全（规则 {'、'.join(missing)} 缺少数据{why}），补齐前不能选入"
     if nomination.status not in RANKED_STATUSES:
         return "资格状态未知"
-    warned = rules_with(nomination, "warn")
+    warned = rules_with(nomination, Outcome.WARN)
     if warned and not nomination.warn_reason.strip():
         return (
             f"规则 {'、'.join(warned)} 未满足，须有推荐单位的书面说明，但推荐理由说明为空，"

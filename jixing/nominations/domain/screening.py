@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from jixing.campaigns.models import Campaign, Category, Quota
-from jixing.eligibility.outcomes import Status
+from jixing.eligibility.outcomes import Outcome, Status
 from jixing.nominations.domain.list_rules import pick_problem, rules_with, sent_up
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.enums import NominationState as S
@@ -167,8 +167,8 @@ def screening_rows(nominations: Sequence[Nomination]) -> list[ScreeningRow]:
                 learner=learner,
                 entry=entries.get(n.pk),
                 problem=pick_problem(n),
-                warned=rules_with(n, "warn"),
-                manual=rules_with(n, "manual"),
+                warned=rules_with(n, Outcome.WARN),
+                manual=rules_with(n, Outcome.MANUAL),
                 figures=key_figures(n, learner),
             )
         )

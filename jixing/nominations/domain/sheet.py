@@ -15,23 +15,19 @@ from jixing.documents.recommendation_sheet import (
     SheetRow,
     build_recommendation_sheet,
 )
+from jixing.eligibility.outcomes import Outcome, status_label
 from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.list_rules import rules_with
 from jixing.nominations.domain.screening import learners_by_account, seats_by_category
 from jixing.nominations.models import ListEntry, RecommendationList
 from jixing.people.models import Learner
 
-STATUS_WORDS = {
-    "eligible": "符合条件",
-    "ineligible": "不符合条件",
-    "incomplete": "材料或数据不全",
-    "needs_review": "待审核",
-}
+# The rules that keep a nomination from plain 符合条件, in the order the sheet names them.
 OUTCOME_WORDS = (
-    ("warn", "须书面说明"),
-    ("manual", "待人工判定"),
-    ("missing", "缺少数据"),
-    ("fail", "不符合"),
+    (Outcome.WARN, "须书面说明"),
+    (Outcome.MANUAL, Outcome.MANUAL.label),
+    (Outcome.MISSING, Outcome.MISSING.label),
+    (Outcome.FAIL, Outcome.FAIL.label),
 )
 
 
@@ -49,7 +45,7 @@ def sheet_title(campaign) -> str:
 
 def eligibility_text(nomination) -> str:
     """The status in words, with the rules that keep it from plain 符合条件, e.g. 待审核（须书面说明：1.1）."""
-    words = STATUS_WORDS.get(nomination.status, "尚未判定")
+    words = status_label(nomination.status)
     notes = [
         f"{word}：{'、'.join(ids)}"
         for outcome, word in OUTCOME_WORDS

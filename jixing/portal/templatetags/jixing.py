@@ -6,24 +6,11 @@ from typing import Any
 
 from django import template
 
-from jixing.eligibility.outcomes import Outcome, Status
+from jixing.eligibility import outcomes
 from jixing.tables import TEMPLATES
 
 register = template.Library()
 
-OUTCOME_LABELS: dict[str, str] = {
-    Outcome.PASS: "符合",
-    Outcome.FAIL: "不符合",
-    Outcome.WARN: "原则上不符（须书面说明）",
-    Outcome.MANUAL: "待人工判定",
-    Outcome.MISSING: "缺少数据",
-}
-STATUS_LABELS: dict[str, str] = {
-    Status.ELIGIBLE: "符合条件",
-    Status.INELIGIBLE: "不符合条件",
-    Status.INCOMPLETE: "材料或数据不全",
-    Status.NEEDS_REVIEW: "待审核",
-}
 # Field names of the facts, in the words of the import templates (学员数, 年度积分 …), plus the few
 # names the templates do not carry.
 _FIELD_LABELS: dict[str, str] = {c.key: c.header for spec in TEMPLATES.values() for c in spec.columns}
@@ -54,12 +41,12 @@ _VALUE_LABELS = {"external": "活动进行中的名额与时间窗口"}
 
 @register.filter
 def outcome_label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome)
+    return outcomes.outcome_label(outcome)
 
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status or "尚未判定")
+    return outcomes.status_label(status)
 
 
 @register.filter
