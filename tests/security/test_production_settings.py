@@ -44,3 +44,20 @@ def test_audit_retention_below_184_days_is_refused(tmp_path):
     assert result.returncode == 1
     assert "JIXING_AUDIT_RETENTION_DAYS must be at least 184, got 90" in result.stderr
     assert _run(tmp_path, "check", JIXING_AUDIT_RETENTION_DAYS="365").returncode == 0
+
+
+def test_production_hashes_passwords_with_argon2(tmp_path):
+    """The suite's own settings switch to MD5 for speed (tests/conftest.py); production must not."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.contrib.auth.hashers import make_password, identify_hasher\n"
+        "print(settings.PASSWORD_HASHERS[0])\n"
+        "encoded = make_password('口令-for-a-test')\n"
+        "print(identify_hasher(encoded).algorithm, encoded.split('$')[0])\n"
+    )
+    result = _run(tmp_path, "shell", "--verbosity", "0", "-c", script)
+    assert result.returncode == 0, result.stderr
+    hasher, stored = result.stdout.splitlines()[-2:]
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert stored == "argon2 argon2"
