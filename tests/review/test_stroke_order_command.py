@@ -126,3 +126,10 @@ def test_the_command_line_says_a_missing_file_in_chinese_without_a_traceback(tmp
     assert done.returncode == 1
     assert "找不到文件" in done.stderr.decode()
     assert "Traceback" not in done.stderr.decode()
+
+
+def test_a_cell_that_reads_as_a_formula_comes_out_as_text(tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_text('姓名,备注\n贾兰霞,"=HYPERLINK(""http://x.example"",""点"")"\n陈龙,\n', encoding="utf-8")
+    out = list(csv.reader(io.StringIO(_run(str(path)))))
+    assert out[1:] == [["陈龙", ""], ["贾兰霞", '\'=HYPERLINK("http://x.example","点")']]

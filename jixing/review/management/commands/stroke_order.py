@@ -9,7 +9,6 @@ FILE (or standard input when it is absent or "-") is one of:
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jixing.tables.formula_safe import csv_writer
 from jixing.tables.reading import ENCODING_ERROR, FileProblem, detect_encoding, raw_rows
 from jixing.tables.strokes import name_key
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
 
     def _write_rows(self, rows: list[list[Any]]) -> None:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")  # a cell such as =HYPERLINK(…) stays text
         for row in rows:
             writer.writerow(["" if cell is None else cell for cell in row])
         self.stdout.write(out.getvalue(), ending="")
