@@ -66,7 +66,7 @@ def _gbk_spelling(row: dict[str, Any]) -> dict[str, Any]:
 def write_files(province: Province, folder: Path) -> list[Path]:
     """Write the four templates (XLSX and CSV) and the GBK variant into `folder`; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    nominations = [n for n in province.nominations if n.state not in _LEFT_OUT]
+    nominations = [n for n in province.nominations if n.target not in _LEFT_OUT]
     tables: list[tuple[str, str, list, Callable[[TableSpec, Any], dict[str, Any]]]] = [
         ("orgs", "组织架构", province.orgs, plan_row),
         ("learners", "积分快照", province.learners, plan_row),

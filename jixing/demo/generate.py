@@ -23,7 +23,7 @@ from jixing.demo.phases import DEFINITION_ID, DemoWindows, demo_windows
 from jixing.demo.placeholders import write_evidence_files
 from jixing.demo.plan import Province
 from jixing.demo.roles import build_roles, learners_by_unit
-from jixing.demo.timeline import build_lists, build_timeline, roll_back
+from jixing.demo.timeline import build_lists, build_timeline, explain_listed, roll_back
 
 DEFAULT_SEED = 2022
 MIN_LEARNERS = 1000  # below this, some units have nobody to nominate and categories miss states
@@ -49,6 +49,7 @@ def generate_province(
         apply_start=windows.apply_start,
         apply_until=windows.submissions_until,
     )
+    explain_listed(seed, province)
     # Planned as the whole campaign ends; cut at now: only what could have happened by today.
     timeline = build_timeline(definition, windows)
     roll_back(province, timeline)

@@ -5,8 +5,9 @@ The demo owns the database it fills: it recognises its own earlier run by the de
 learners, roles, nominations with their attachments and decisions, the reporting units' lists, the 公示
 with its entries and objections, the approval, quotas) and keeps everything else:
 campaign rows are updated in place, accounts keep their ids (sessions survive), accounts made by hand keep
-their place in the tree (re-attached by org code), and the audit chain gets one event. A database whose
-orgs were not made by the demo is refused unless `force` is given.
+their place in the tree (re-attached by org code), and the audit chain keeps its events and gets the
+new run's: every workflow step's and one "demo.loaded". A database whose orgs were not made by the demo
+is refused unless `force` is given.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from jixing.demo.accounts import DEMO_PASSWORD
 from jixing.demo.phases import DEMO_SLUG, DemoWindows, install_campaigns
 from jixing.demo.placeholders import PLACEHOLDERS, evidence_name
 from jixing.demo.plan import ORG_MODEL_FIELDS, Province
-from jixing.demo.publication import write_outcomes
+from jixing.demo.publication import settle_lists, write_outcomes
 from jixing.demo.timeline import Timeline
+from jixing.demo.workflow import return_planned, send_up
 from jixing.nominations.models import Attachment, Nomination, RecommendationList, RuleDecision
 from jixing.orgs.domain.tree import derive_tree_fields
 from jixing.orgs.models import Org
@@ -187,21 +189,22 @@ def _create_nominations(
     ids: dict[str, int],
     users: dict[str, User],
 ) -> tuple[dict[str, int], dict[str, Nomination]]:
-    categories = {c.number: c.pk for c in campaign.categories.all()}
+    """Every nomination as a draft (the model's default state) with what its form holds; its state
+    comes only from the workflow (workflow.send_up, publication.write_outcomes)."""
+    categories = {c.number: c for c in campaign.categories.all()}
     nominations = []
     for plan in province.nominations:
         creator = users.get(plan.created_by or "")
         nominations.append(
             Nomination(
                 campaign=campaign,
-                category_id=categories[plan.category_number],
+                category=categories[plan.category_number],
                 number=plan.number,
                 nominee_account=plan.nominee_account,
                 nominee_name=plan.nominee_name,
                 nominee_org_id=ids.get(plan.nominee_org_code or ""),
                 recommending_org_id=ids[plan.recommending_code],
                 reporting_unit_id=ids[plan.reporting_code],
-                state=plan.state,
                 summary=plan.summary,
                 typed_total_points=plan.typed_total_points,
                 typed_annual_points=plan.typed_annual_points,
@@ -209,7 +212,6 @@ def _create_nominations(
                 activity_count=plan.activity_count,
                 warn_reason=plan.warn_reason,
                 created_by=creator,
-                submitted_at=plan.submitted_at,
                 self_applied=plan.self_applied,
                 declarations=plan.declarations,
             )
@@ -257,11 +259,14 @@ def load_province(
     """Replace the demo data with `province`, in one transaction.
 
     Side effects: deletes the previous org tree and everything hanging off it (see the module's note),
-    creates orgs, the snapshot, roles, accounts and nominations, installs the historical and the demo
-    campaign (windows moved by `windows.shift`), the reporting units' lists, the 公示 and the approval as
-    far as `timeline` has got (publication.py: nominations are evaluated once there), marks the demo campaign's eligibility results stale (the
-    first page that shows them computes them) and records one audit event. Raises DemoDataRefused when
-    the database holds orgs the demo did not make and `force` is false.
+    creates orgs, the snapshot, roles, accounts and nominations (as drafts), installs the historical and
+    the demo campaign (windows moved by `windows.shift`); then runs the campaign as far as `timeline` has
+    got through the domain's own functions, each at a moment inside its shifted window (workflow.py:
+    sending up, returning, rejecting; publication.py: the reporting units' lists, the province's choice,
+    the 公示, the approval, the commendation) — with their checks, audit events and notices. Marks the
+    demo campaign's eligibility results stale (the first page that shows them computes them) and records
+    a "demo.loaded" audit event. Raises DemoDataRefused when the database holds orgs the demo did not
+    make and `force` is false; what a domain function raises if the product refuses a planned step.
     """
     with transaction.atomic():
         check_database(force=force)
@@ -274,6 +279,9 @@ def load_province(
         users = _create_users(province, ids, attached)
         _create_people(province, ids, users["province"])
         counts, rows = _create_nominations(province, campaign, ids, users)
+        send_up(province, rows=rows, users=users, windows=windows)
+        settle_lists(province, campaign=campaign)
+        return_planned(province, rows=rows, users=users, windows=windows)
         counts.update(write_outcomes(province, timeline, campaign=campaign, rows=rows, users=users))
         counts.update(orgs=len(ids), learners=len(province.learners), roles=len(province.roles))
         # Eligibility results are computed by the background refresh this queues (the worker of make demo).

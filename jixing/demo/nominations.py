@@ -27,6 +27,9 @@ from jixing.orgs.enums import OrgLevel
 from jixing.people.enums import RoleKind
 
 S = NominationState
+# On its reporting unit's list once (G.7 seat, G.6 place): a withdrawn nomination was picked, chosen and
+# published before it was withdrawn.
+ON_A_LIST = ON_SUBMITTED_LIST | {S.WITHDRAWN}
 STATE_WEIGHTS: dict[str, int] = {
     S.DRAFT: 12, S.AWAITING_UNIT: 5, S.SUBMITTED: 18, S.RETURNED: 6, S.REJECTED: 6, S.RECOMMENDED: 14,
     S.SELECTED: 8, S.NOT_SELECTED: 6, S.PUBLISHED: 6, S.WITHDRAWN: 5, S.APPROVED: 6, S.COMMENDED: 6,
@@ -57,7 +60,7 @@ def states_for(category: dict[str, Any]) -> list[str]:
 
 
 def _stage(state: str) -> int:
-    if state in ON_SUBMITTED_LIST:
+    if state in ON_A_LIST:
         return 0
     return 2 if state in RELEASED_STATES else 1
 
@@ -119,13 +122,12 @@ class NominationBuilder:
         if (number, candidate.recommending) in self.taken:
             return False
         reporting = self.orgs[candidate.recommending].reporting_code or ""
-        return state not in ON_SUBMITTED_LIST or self.listed[reporting, number] < self.seats(
-            reporting, number
-        )
+        return state not in ON_A_LIST or self.listed[reporting, number] < self.seats(reporting, number)
 
     def take(self, pool: list[Candidate], number: int, state: str) -> Candidate | None:
-        """The first fitting candidate of the pool; for rejected and withdrawn ones, the last."""
-        order = range(len(pool) - 1, -1, -1) if state in RELEASED_STATES else range(len(pool))
+        """The first fitting candidate of the pool; for rejected ones, the last (a withdrawn one was chosen
+        and published first: eligible, from the head)."""
+        order = range(len(pool) - 1, -1, -1) if state == S.REJECTED else range(len(pool))
         for index in order:
             if self.fits(number, pool[index], state):
                 return pool.pop(index)
@@ -138,7 +140,7 @@ class NominationBuilder:
 
         States are handed out furthest-along first, from the head of the pool (nominees.py puts the
         candidates who meet the rules there, mostly), so that the lists hold mostly eligible nominations;
-        rejected and withdrawn ones are taken from the tail.
+        rejected ones are taken from the tail.
         """
         for placed, state, by in fixed:
             self.add(number, placed, state, created_by=by)
@@ -150,7 +152,7 @@ class NominationBuilder:
         states = sorted(reachable, key=_stage) + sorted(extras, key=_stage)
         for state in states:
             candidate = self.take(pool, number, state)
-            if candidate is None and state in ON_SUBMITTED_LIST:  # quota full: it waits, submitted
+            if candidate is None and state in ON_A_LIST:  # quota full: it waits, submitted
                 state, candidate = S.SUBMITTED, self.take(pool, number, S.SUBMITTED)
             if candidate is not None:
                 self.add(number, candidate, state)
@@ -180,7 +182,7 @@ class NominationBuilder:
             category_name=category["name"],
             recommending_code=recommending.code,
             reporting_code=reporting,
-            state=state,
+            target=state,
             summary="",
             created_by=created_by,
         )
@@ -197,7 +199,7 @@ class NominationBuilder:
             plan.nominee_org_code = target.code
             plan.summary = texts.unit_summary(rng, unit=target.name)
             if number == 9:
-                low = 2 if state in ON_SUBMITTED_LIST else 0  # 9.4: at least two activities
+                low = 2 if state in ON_A_LIST else 0  # 9.4: at least two activities
                 plan.activity_count = rng.choice([0, 1, 2, 2, 3, 4, 5, 6, 8, 12][low:])
         if sent:
             span = (self.apply_until - self.apply_start).total_seconds()
@@ -205,9 +207,9 @@ class NominationBuilder:
             plan.submitted_at = submitted_at or self.apply_start + offset
         plan.attachments = self._attachments(category, sent=sent)
         self._decisions(plan)
-        if state not in RELEASED_STATES:
+        if state != S.REJECTED:  # a withdrawn one held the unit's place until it was withdrawn
             self.taken.add((number, recommending.code))
-        if state in ON_SUBMITTED_LIST:
+        if state in ON_A_LIST:
             self.listed[reporting, number] += 1
         self.nominations.append(plan)
         return plan
@@ -232,7 +234,7 @@ class NominationBuilder:
         self._typed_points(plan, person)
         if candidate.warn and rng.random() < 0.8:
             plan.warn_reason = texts.warn_reason(rng)
-        judged = plan.state in ON_SUBMITTED_LIST or plan.state == S.REJECTED
+        judged = plan.target in ON_A_LIST or plan.target == S.REJECTED
         if plan.category_number == 7 and judged and rng.random() < 0.75:
             plan.judges_score = Decimal(rng.randint(6000, 9850)) / 100
 
@@ -241,7 +243,7 @@ class NominationBuilder:
         if person is None:  # an account the snapshot does not know: the form still has what was typed
             plan.typed_total_points, plan.typed_annual_points = 23456, 9876
             return
-        if plan.state == S.DRAFT and rng.random() < 0.25:
+        if plan.target == S.DRAFT and rng.random() < 0.25:
             return  # not filled in yet
         total, annual = person.total_points, person.annual_points
         roll = rng.random()
@@ -279,9 +281,9 @@ class NominationBuilder:
             manual.insert(0, "G.1")
         if not manual:
             return
-        if plan.state in ON_SUBMITTED_LIST:
+        if plan.target in ON_A_LIST:
             plan.confirmed = manual
-        elif plan.state == S.REJECTED:
+        elif plan.target == S.REJECTED:
             plan.refused = [self.rng.choice(manual)]
         else:
             return

@@ -216,7 +216,7 @@ def _special_cases(b: NominationBuilder) -> None:
                 b.add(7, Candidate(plan.code, nominee=keen), S.SUBMITTED)
                 break
     # G.6: a second draft beside a unit's submitted nomination in the same category.
-    submitted = [n for n in b.nominations if n.category_number == 1 and n.state == S.SUBMITTED]
+    submitted = [n for n in b.nominations if n.category_number == 1 and n.target == S.SUBMITTED]
     for existing in submitted[:2]:
         others = [
             p

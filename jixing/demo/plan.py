@@ -82,7 +82,7 @@ class NominationPlan:
     category_name: str
     recommending_code: str
     reporting_code: str
-    state: str
+    target: str  # the state the workflow brings it to (transitions, list operations), never set directly
     summary: str
     nominee_account: str = ""
     nominee_name: str = ""

@@ -93,7 +93,7 @@ class Command(BaseCommand):
     def _report(self, run: DemoRun, *, seconds: float) -> None:
         province, out = run.province, self.stdout
         levels = Counter(str(org.level) for org in province.orgs)
-        states = {(n.category_number, n.state) for n in province.nominations}
+        states = {(n.category_number, n.target) for n in province.nominations}
         out.write(f"演示数据（种子 {province.seed}）已生成，用时 {seconds:.1f} 秒：")
         out.write(
             f"  组织 {len(province.orgs)} 个：报送单位 {levels['报送单位']}，县级 {levels['县级']}，"
