@@ -1,6 +1,8 @@
 """Running `jixing demo-data` again: same rows, windows moved, foreign data refused."""
 
 import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management.base import CommandError
@@ -98,6 +100,14 @@ def test_demo_data_twice_gives_the_same_rows_and_moves_the_windows(demo_data):
 
     demo_data(phase="apply")
     assert _snapshot_of_database() == first
+
+
+def test_demo_data_counts_the_objection_window_as_the_product_does_or_refuses(demo_data):
+    # No weekday guess for a year neither chinese-calendar nor the definition knows: the product would
+    # refuse to publish the 公示 then, and so does the demo, before touching the database.
+    with pytest.raises(CommandError, match="2027年的法定节假日安排未知"):
+        demo_data(phase="announce", now=datetime(2027, 3, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert not Org.objects.exists()
 
 
 def test_demo_data_refuses_a_database_with_other_orgs(demo_data):

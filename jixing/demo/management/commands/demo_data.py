@@ -15,6 +15,7 @@ from jixing.accounts.domain.enrolment import issue_enrolment_code
 from jixing.accounts.domain.second_factor import confirmed_device
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
+from jixing.campaigns.domain.calendar import CalendarUnknown
 from jixing.campaigns.domain.definitions import DefinitionError
 from jixing.campaigns.enums import PhaseKey
 from jixing.demo.accounts import DEMO_PASSWORD, DEMO_URL, accounts_table
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 force=options["force"],
                 phase_label=PhaseKey(phase).label,
             )
-        except (DemoDataRefused, DefinitionError) as exc:
+        except (DemoDataRefused, DefinitionError, CalendarUnknown) as exc:
             raise CommandError(str(exc)) from exc
         self._report(run, seconds=time.monotonic() - started)
 
