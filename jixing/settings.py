@@ -124,7 +124,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",  # the permissions live in each app's permissions.py, loaded by AccountsConfig.ready()
     "django_tasks",
     "django_tasks_db",
     "jixing.accounts",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixing.nominations.domain.list_rules import ListRefused
+from jixing.nominations.domain.list_picks import ListRefused
 from jixing.nominations.domain.transitions import TransitionRefused
 from jixing.refusals import Refused
 

@@ -9,9 +9,6 @@ from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.security.net import client_ip
 
-# client_ip stays importable from here (views use it); it now trusts JIXING_PROXY_COUNT proxies' addresses.
-__all__ = ["client_ip"]
-
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs) -> None:

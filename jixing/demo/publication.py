@@ -32,7 +32,7 @@ from jixing.demo.placeholders import PLACEHOLDERS
 from jixing.demo.plan import ListPlan, NominationPlan, Province
 from jixing.demo.timeline import Timeline
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.list_rules import Pick, candidates, pick_problem, seats_left
+from jixing.nominations.domain.list_picks import Pick, candidates, pick_problem, seats_left
 from jixing.nominations.domain.lists import set_picks, submit_list
 from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import transition

@@ -18,10 +18,10 @@ from jixing.announcements.domain.public import (
     public_announcements,
     window_state,
 )
-from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.public.throttle import OBJECTIONS_PER_HOUR, allow
 from jixing.refusals import Refused
+from jixing.security.net import client_ip
 
 
 def announcement(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import forms
 
 from jixing.imports.enums import ImportKind
-from jixing.nominations.domain.list_rules import Pick
+from jixing.nominations.domain.list_picks import Pick
 from jixing.nominations.domain.text_limits import REASON_MAX, hint
 from jixing.security.params import parse_ids, parse_int
 

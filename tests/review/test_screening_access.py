@@ -4,7 +4,7 @@ list or nomination → 404; the right role → success."""
 import pytest
 from django.urls import reverse
 
-from jixing.nominations.domain.list_rules import Pick
+from jixing.nominations.domain.list_picks import Pick
 from jixing.nominations.domain.lists import set_picks, submit_list
 from jixing.nominations.domain.sealed_scans import add_sealed_scan
 from tests.review.screening_world import make_world, pdf_upload

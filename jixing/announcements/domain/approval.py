@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement, Approval, Objection
-from jixing.announcements.rules import is_province_admin
+from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem

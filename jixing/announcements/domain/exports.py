@@ -9,7 +9,7 @@ from django.db import transaction
 
 from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.models import Approval
-from jixing.announcements.rules import is_province_admin
+from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign

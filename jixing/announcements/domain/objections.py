@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jixing.announcements.enums import HANDLED_OUTCOMES, ObjectionOutcome
 from jixing.announcements.models import AnnouncementEntry, Objection
-from jixing.announcements.rules import is_province_admin
+from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.states import Action

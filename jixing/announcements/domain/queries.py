@@ -14,7 +14,7 @@ from django_stubs_ext import WithAnnotations
 
 from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.models import Announcement, Approval, Objection
-from jixing.announcements.rules import is_province_admin
+from jixing.announcements.permissions import is_province_admin
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota

@@ -32,7 +32,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from jixing import eligibility as el
-from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.domain.eligibility_rules import compiled_rules
 from jixing.campaigns.domain.staleness import mark_stale, take_refresh
 from jixing.campaigns.models import Campaign, Quota
 from jixing.nominations.domain.facts import build_facts

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
-from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.domain.eligibility_rules import compiled_rules
 from jixing.campaigns.enums import CategoryKind
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.changes import mark_changed

@@ -24,7 +24,7 @@ from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign, Category
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.list_rules import (
+from jixing.nominations.domain.list_picks import (
     ListRefused,
     Pick,
     candidates,

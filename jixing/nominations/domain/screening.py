@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from jixing.campaigns.models import Campaign, Category, Quota
 from jixing.eligibility.outcomes import Outcome, Status
-from jixing.nominations.domain.list_rules import pick_problem, rules_with, sent_up
+from jixing.nominations.domain.list_picks import pick_problem, rules_with, sent_up
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, Nomination, RecommendationList
@@ -129,7 +129,7 @@ def screening_candidates(
     *, user, campaign: Campaign, category: Category, reporting_unit: Org
 ) -> QuerySet[Nomination]:
     """The unit's sent-up nominations of the category the user may see, in the default order
-    (list_rules.DEFAULT_ORDER) — ordered by the database, so that a page of them is all one request reads
+    (list_picks.DEFAULT_ORDER) — ordered by the database, so that a page of them is all one request reads
     and renders (2,000 rows of a city made an 814 KiB page)."""
     visible = nominations_visible_to(user, campaign=campaign)
     return sent_up(visible, category=category, reporting_unit=reporting_unit)

@@ -25,7 +25,7 @@ from jixing.nominations.domain.attachments import (
     random_name,
     stored_content,
 )
-from jixing.nominations.domain.list_rules import check_screen_phase, require_screener
+from jixing.nominations.domain.list_picks import check_screen_phase, require_screener
 from jixing.nominations.domain.lists import locked_list, require_open
 from jixing.nominations.models import SealedScan
 

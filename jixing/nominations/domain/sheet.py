@@ -17,7 +17,7 @@ from jixing.documents.recommendation_sheet import (
 )
 from jixing.eligibility.outcomes import Outcome, status_label
 from jixing.nominations.domain.evaluation import ensure_fresh
-from jixing.nominations.domain.list_rules import rules_with
+from jixing.nominations.domain.list_picks import rules_with
 from jixing.nominations.domain.screening import learners_by_account, seats_by_category
 from jixing.nominations.models import ListEntry, RecommendationList
 from jixing.people.models import Learner

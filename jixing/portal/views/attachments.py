@@ -8,7 +8,6 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from jixing.audit.signals import client_ip
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.attachments import (
@@ -22,6 +21,7 @@ from jixing.nominations.domain.forms_spec import form_spec
 from jixing.portal.views.nominations import visible_nomination
 from jixing.refusals import Refused
 from jixing.security.downloads import protected_download
+from jixing.security.net import client_ip
 
 
 def _attachments_panel(request: AuthedRequest, nomination, **extra) -> HttpResponse:

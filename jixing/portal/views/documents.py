@@ -7,10 +7,10 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
-from jixing.audit.signals import client_ip
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.documents import DocumentFormat, DocumentKind, DocumentRefused, build_document
 from jixing.portal.views.nominations import visible_nomination
+from jixing.security.net import client_ip
 
 
 @login_required

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixing.announcements.domain.queries import objections_visible_to
-from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Category
@@ -48,6 +47,7 @@ from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from jixing.people.domain.queries import learners_visible_to
 from jixing.refusals import Refused
+from jixing.security.net import client_ip
 from jixing.security.params import search_text
 
 PICK_PAGE_SIZE = 20

@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from jixing.audit.signals import client_ip
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.decisions import record_decision
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.refusals import Refused
+from jixing.security.net import client_ip
 
 
 @login_required

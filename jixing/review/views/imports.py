@@ -19,7 +19,7 @@ from jixing.imports.domain.progress import job_status
 from jixing.imports.domain.queries import active_jobs, recent_jobs
 from jixing.imports.models import ImportJob
 from jixing.review.forms import ImportForm
-from jixing.review.rules import is_province_admin
+from jixing.review.permissions import is_province_admin
 from jixing.security.net import client_ip
 from jixing.tables import TEMPLATES, template_bytes
 

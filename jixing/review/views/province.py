@@ -30,8 +30,7 @@ from jixing.announcements.domain.publishing import (
 )
 from jixing.announcements.domain.selection import change_selection
 from jixing.announcements.enums import ObjectionOutcome
-from jixing.announcements.rules import is_province_admin
-from jixing.audit.signals import client_ip
+from jixing.announcements.permissions import is_province_admin
 from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
@@ -42,6 +41,7 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.refusals import Refused
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
+from jixing.security.net import client_ip
 from jixing.security.params import parse_id, parse_ids, parse_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -20,12 +20,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixing.audit.models import AuditEvent
-from jixing.audit.signals import client_ip
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
-from jixing.nominations.domain.list_rules import (
+from jixing.nominations.domain.list_picks import (
     can_view_list,
     in_screen_phase,
     list_is_open,
@@ -60,6 +59,7 @@ from jixing.orgs.models import Org
 from jixing.refusals import Refused
 from jixing.review.forms import PickValues, ReasonForm, ScanForm, picks_from_post
 from jixing.security.downloads import protected_download
+from jixing.security.net import client_ip
 from jixing.security.params import parse_ids, parse_int, search_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,7 @@ from jixing.announcements.domain.publishing import PublishRefused, publish
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.domain.phases import PhaseChangeRefused, extend_phase, phase_problem
 from jixing.campaigns.enums import PhaseKey
-from jixing.nominations.domain.list_rules import ListRefused, Pick
+from jixing.nominations.domain.list_picks import ListRefused, Pick
 from jixing.nominations.domain.lists import set_picks
 from jixing.nominations.domain.starting import StartRefused, start_nomination
 from jixing.nominations.domain.states import Action

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jixing.accounts.enums import UserRole
-from jixing.campaigns.domain.rules import compiled_rules
+from jixing.campaigns.domain.eligibility_rules import compiled_rules
 from jixing.nominations.domain.decisions import DecisionRefused, record_decision
 from jixing.nominations.domain.evaluation import ensure_fresh, evaluate_campaign, rule_table
 from jixing.nominations.domain.facts import build_facts

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jixing.audit.models import AuditEvent
 from jixing.nominations.domain.attachments import UploadRefused
 from jixing.nominations.domain.evaluation import evaluate_campaign
-from jixing.nominations.domain.list_rules import ListRefused, Pick
+from jixing.nominations.domain.list_picks import ListRefused, Pick
 from jixing.nominations.domain.lists import reopen_list, screen_out, set_picks, submit_list
 from jixing.nominations.domain.sealed_scans import add_sealed_scan
 from jixing.nominations.domain.sheet import sheet_title

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-from jixing.nominations.domain.list_rules import ListRefused, Pick
+from jixing.nominations.domain.list_picks import ListRefused, Pick
 from jixing.nominations.domain.lists import set_picks, submit_list
 from jixing.nominations.domain.sealed_scans import add_sealed_scan
 from jixing.nominations.domain.states import Action

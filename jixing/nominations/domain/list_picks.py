@@ -1,4 +1,4 @@
-"""审核报送 rules for a reporting unit's 推荐总表: who screens, what may be picked, in which order, when.
+"""Picks for a reporting unit's 推荐总表 (审核报送): who screens, what may be picked, in which order, when.
 
 Nothing here writes; nominations/domain/lists.py changes the list after asking these questions.
 """
