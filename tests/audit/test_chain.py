@@ -70,3 +70,37 @@ def test_event_rolls_back_with_its_transaction():
         record_event(action="test", summary="会回滚")
         raise RuntimeError
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at", "2020-01-01T00:00:00+00:00"),
+        ("actor_label", "别人"),
+        ("action", "nomination.decide"),
+        ("target_type", "people.learner"),
+        ("target_id", "99"),
+        ("summary", "改过"),
+        ("before", {"n": -1}),
+        ("after", {"n": 99}),
+        ("ip", "10.0.0.9"),
+    ],
+)
+def test_every_field_that_describes_an_event_is_covered_by_its_hash(field, value):
+    """Who, what, on which object, before and after, when and from where: changing any of them in the
+    table breaks the event's hash."""
+    tree = make_small_province()
+    actor = make_user(username="p", role="province_admin", org=tree["province"])
+    record_event(action="nomination.submit", actor=actor, target=tree["school"], summary="第1次",
+                 before={"n": 0}, after={"n": 1}, ip="10.0.0.1")  # fmt: skip
+    AuditEvent.objects.filter(seq=1).update(**{field: value})
+    assert [(p.seq, p.reason) for p in verify_chain()] == [(1, "事件内容与其哈希不符（事件被修改）")]
+
+
+def test_the_actor_is_covered_by_the_hash():
+    tree = make_small_province()
+    actor = make_user(username="p", role="province_admin", org=tree["province"])
+    other = make_user(username="q", role="province_admin", org=tree["province"])
+    record_event(action="nomination.submit", actor=actor, target=tree["school"], summary="第1次")
+    AuditEvent.objects.filter(seq=1).update(actor=other)
+    assert [p.seq for p in verify_chain()] == [1]
