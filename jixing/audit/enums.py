@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     ANNOUNCEMENT_PUBLISH = "announcement.publish", "发布公示"
     ANNOUNCEMENT_APPROVE = "announcement.approve", "登记审批"
     ANNOUNCEMENT_COMMEND = "announcement.commend", "通报表扬"
+    ANNOUNCEMENT_DOCUMENT_DOWNLOAD = "announcement.document_download", "下载公示或表扬通报"
     PHASE_EXTEND = "phase.extend", "延长阶段窗口"
     # Imports and exports.
     ORGS_IMPORT = "orgs.import", "导入组织架构"

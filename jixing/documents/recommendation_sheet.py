@@ -2,7 +2,8 @@
 
 One sheet, grouped by category (a heading row per category with its seats), so the whole table is
 printed and stamped as one document. Landscape A4, fitted to the page width, headers repeated on every
-page, and at the bottom the places for the seal (盖章), the signatures and the date.
+page, and at the bottom the places for the seal (盖章), the signatures and the date. The same rows as a
+PDF (to_pdf, template documents/recommendation_sheet.html) for an office that prints without Excel.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.loader import render_to_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from jixing.documents.cjk import PDF_FONTS, render_pdf
 from jixing.tables.formula_safe import new_workbook
 
 HEADERS = (
@@ -31,6 +34,10 @@ HEADERS = (
 )
 WIDTHS = (6, 12, 16, 26, 14, 10, 10, 16, 26, 40)
 FONT = "宋体"  # what Chinese offices' printers and WPS expect
+# The PDF's places for the seal and the handwritten lines.
+SEAL_PLACE = "（单位盖章）"
+SIGNATURES = ("填表人（签字）：", "审核人（签字）：", "负责人（签字）：", "联系电话：")
+DATE_LINE = "年　　月　　日"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class RecommendationSheet:
     reporting_unit: str
     made_on: date
     blocks: Sequence[CategoryBlock]
+
+    @property
+    def total(self) -> int:
+        return sum(len(block.rows) for block in self.blocks)
 
 
 def build_recommendation_sheet(sheet: RecommendationSheet) -> bytes:
@@ -158,3 +169,22 @@ def _signature_block(ws, last: str, font: Font) -> None:
 
 def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def to_pdf(sheet: RecommendationSheet) -> bytes:
+    """The same table as a landscape A4 PDF: title, unit and date, the header repeated on every page,
+    one block per category, the total, then the seal place, the signature lines and the date. Fonts
+    embedded."""
+    html = render_to_string(
+        "documents/recommendation_sheet.html",
+        {
+            "sheet": sheet,
+            "headers": HEADERS,
+            "made_on": _chinese_date(sheet.made_on),
+            "seal_place": SEAL_PLACE,
+            "signatures": SIGNATURES,
+            "date_line": DATE_LINE,
+            "fonts": PDF_FONTS,
+        },
+    )
+    return render_pdf(html)

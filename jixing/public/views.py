@@ -6,10 +6,14 @@ phone number, 学号 or points.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from jixing.announcements.domain.notices import NoticeFormat, build_announcement_notice, public_announcement
 from jixing.announcements.domain.objections import REAL_NAME_REQUIRED, submit_objection
 from jixing.announcements.domain.public import (
     entry_open_to_objection,
@@ -30,6 +34,28 @@ def announcement(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     lists = public_announcements(campaign, now=now) if campaign else []
     return render(request, "public/announcement.html", {"the_campaign": campaign, "lists": lists})
+
+
+def announcement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 公示 notice as PDF, for anybody while the 公示 is published (404 otherwise); each download is
+    an audit event."""
+    published = public_announcement(pk)
+    if published is None:
+        raise Http404("没有这个公示")
+    built = build_announcement_notice(
+        published,
+        fmt=NoticeFormat.PDF,
+        objection_url=request.build_absolute_uri(reverse("public:announcement")),
+        actor=None,
+        ip=client_ip(request),
+        public=True,
+    )
+    response = HttpResponse(built.content, content_type=built.content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=announcement-{published.pk}.pdf; filename*=UTF-8''{quote(built.filename)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def final(request: HttpRequest) -> HttpResponse:

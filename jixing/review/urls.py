@@ -18,6 +18,30 @@ urlpatterns = [
     path("province/approval/", province.approval, name="province_approval"),
     path("province/commendation/", province.commendation, name="province_commendation"),
     path("province/commendation/final.xlsx", province.final_export, name="province_final_export"),
+    path(
+        "province/commendation/notice.docx",
+        province.commendation_notice,
+        {"fmt": "docx"},
+        name="province_commendation_docx",
+    ),
+    path(
+        "province/commendation/notice.pdf",
+        province.commendation_notice,
+        {"fmt": "pdf"},
+        name="province_commendation_pdf",
+    ),
+    path(
+        "province/publication/<int:pk>/notice.docx",
+        province.announcement_notice,
+        {"fmt": "docx"},
+        name="province_announcement_docx",
+    ),
+    path(
+        "province/publication/<int:pk>/notice.pdf",
+        province.announcement_notice,
+        {"fmt": "pdf"},
+        name="province_announcement_pdf",
+    ),
     path("province/phases/", province.phases, name="province_phases"),
     path("province/phases/<int:pk>/extend/", province.phase_extend, name="province_phase_extend"),
     # 审核报送 (reporting units' reviewers; reopening by the province)
@@ -27,6 +51,7 @@ urlpatterns = [
     path("screening/nominations/<int:pk>/<slug:action>/", screening.act, name="screening_act"),
     path("lists/<int:org_pk>/", screening.list_page, name="list"),
     path("lists/<int:org_pk>/sheet.xlsx", screening.sheet_download, name="list_sheet"),
+    path("lists/<int:org_pk>/sheet.pdf", screening.sheet_download, {"fmt": "pdf"}, name="list_sheet_pdf"),
     path("lists/<int:org_pk>/scans/", screening.scan_upload, name="list_scan_upload"),
     path("lists/<int:org_pk>/scans/<int:scan_pk>/", screening.scan_download, name="list_scan"),
     path("lists/<int:org_pk>/submit/", screening.submit, name="list_submit"),

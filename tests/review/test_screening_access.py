@@ -45,6 +45,8 @@ CASES = [
      {"taiyuan": 200, "datong": 404, "province": 200, "school": 403, "learner": 403}),
     ("list_sheet", "get", lambda w: [w.tree["taiyuan"].pk], None, None,
      {"taiyuan": 200, "datong": 404, "province": 200, "school": 403, "learner": 403}),
+    ("list_sheet_pdf", "get", lambda w: [w.tree["taiyuan"].pk], None, None,
+     {"taiyuan": 200, "datong": 404, "province": 200, "school": 403, "learner": 403}),
     ("list_scan_upload", "post", lambda w: [w.tree["taiyuan"].pk], lambda w: {"file": pdf_upload()}, None,
      {"taiyuan": 302, "datong": 404, "province": 403, "school": 403, "learner": 403}),
     ("list_scan", "get", lambda w: [w.tree["taiyuan"].pk, w.scan.pk], None, None,

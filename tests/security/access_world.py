@@ -72,6 +72,6 @@ def build_access_world() -> AccessWorld:
     ids = {
         "pk": nomination.pk, "job_pk": job.pk, "attachment_pk": attachment.pk, "org_pk": tree["taiyuan"].pk, "scan_pk": scan.pk,
         "entry_pk": entry.pk, "receipt": objection.receipt, "objection_pk": objection.pk,
-        "phase_pk": campaign.phases.get(key="apply").pk, "campaign_pk": campaign.pk,
+        "phase_pk": campaign.phases.get(key="apply").pk, "campaign_pk": campaign.pk, "announcement_pk": announcement.pk,
     }  # fmt: skip
     return AccessWorld(users, ids)

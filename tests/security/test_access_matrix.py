@@ -54,6 +54,11 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "review:province_approval": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_commendation": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_final_export": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    # The 公示 notice and the 表扬通报 (nothing is approved in this world: the province is sent back).
+    "review:province_announcement_docx": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:province_announcement_pdf": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:province_commendation_docx": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:province_commendation_pdf": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_phases": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_phase_extend": ("post", {}, (L, 403, 403, 403, 403, OK)),
     "review:screening": ("get", {}, (L, 403, 403, OK, OK, 403)),
@@ -62,12 +67,15 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "review:screening_act": ("post", {}, (L, 403, 403, OK, 404, 403)),
     "review:list": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list_sheet": ("get", {}, (L, 403, 403, OK, 404, OK)),
+    "review:list_sheet_pdf": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list_scan_upload": ("post", {}, (L, 403, 403, OK, 404, 403)),
     "review:list_scan": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list_submit": ("post", {}, (L, 403, 403, OK, 404, 403)),
     "review:list_reopen": ("post", {}, (L, 403, 403, 403, 404, OK)),
     "public:announcement": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:final": ("get", {}, (OK, OK, OK, OK, OK, OK)),
+    # The published 公示 as PDF: anybody, no login.
+    "public:announcement_pdf": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:objection": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:objection_received": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "notifications:inbox": ("get", {}, (L, OK, OK, OK, OK, OK)),
@@ -85,7 +93,8 @@ def _kwargs(name: str, converters: list[str], ids: dict) -> dict:
     fixed = {"number": 1, "kind": "orgs", "fmt": "xlsx", "rule_id": "G.1", "action": "return"}
     pk_of = {"public:objection": "entry_pk", "review:province_objection_handle": "objection_pk",
              "review:province_phase_extend": "phase_pk", "review:import_job": "job_pk",
-             "review:import_job_panel": "job_pk"}  # fmt: skip
+             "review:import_job_panel": "job_pk", "review:province_announcement_docx": "announcement_pk",
+             "review:province_announcement_pdf": "announcement_pk", "public:announcement_pdf": "announcement_pk"}  # fmt: skip
     kwargs = {}
     for key in converters:
         if key == "pk":

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Literal
 
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
+from jixing.documents import recommendation_sheet
+from jixing.documents.filenames import safe_filename
 from jixing.documents.recommendation_sheet import (
     CategoryBlock,
     RecommendationSheet,
@@ -112,27 +115,34 @@ def sheet_data(recommendation_list: RecommendationList, *, today) -> Recommendat
 
 
 def export_sheet(
-    *, recommendation_list: RecommendationList, actor, now: datetime | None = None, ip: str | None = None
+    *,
+    recommendation_list: RecommendationList,
+    actor,
+    now: datetime | None = None,
+    ip: str | None = None,
+    fmt: Literal["xlsx", "pdf"] = "xlsx",
 ) -> tuple[bytes, str]:
-    """The 推荐总表 XLSX and its file name. Side effect: an "export" audit event (who, which list,
-    how many rows, the file's sha256). Callers check the actor may see the list (can_view_list). The
-    statuses on the sheet are made fresh first (evaluation.ensure_fresh)."""
+    """The 推荐总表 as XLSX (or, with fmt="pdf", a landscape PDF of the same rows) and its file name.
+    Side effect: an "export" audit event (who, which list, the format, how many rows, the file's
+    sha256). Callers check the actor may see the list (can_view_list). The statuses on the sheet are
+    made fresh first (evaluation.ensure_fresh)."""
     now = now or timezone.now()
     ensure_fresh(recommendation_list.campaign)
     data = sheet_data(recommendation_list, today=timezone.localdate(now))
-    content = build_recommendation_sheet(data)
+    content = recommendation_sheet.to_pdf(data) if fmt == "pdf" else build_recommendation_sheet(data)
     unit = recommendation_list.reporting_unit.name
     record_event(
         action=AuditAction.EXPORT,
         actor=actor,
         target=recommendation_list,
-        summary=f"下载推荐总表：{unit}",
+        summary=f"下载推荐总表（{fmt.upper()}）：{unit}",
         after={
             "document": "推荐总表",
-            "rows": sum(len(b.rows) for b in data.blocks),
+            "format": fmt,
+            "rows": data.total,
             "sha256": hashlib.sha256(content).hexdigest(),
         },
         ip=ip,
     )
-    filename = f"{data.title}（{unit}）.xlsx"
+    filename = safe_filename(f"{data.title}（{unit}）", fmt)
     return content, filename

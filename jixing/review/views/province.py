@@ -21,6 +21,12 @@ from django.views.decorators.http import require_POST
 from jixing.announcements.domain import queries
 from jixing.announcements.domain.approval import approval_blockers, commend, record_approval
 from jixing.announcements.domain.exports import export_final_list, final_entries
+from jixing.announcements.domain.notices import (
+    BuiltNotice,
+    NoticeFormat,
+    build_announcement_notice,
+    build_commendation_notice,
+)
 from jixing.announcements.domain.objections import handle_objection
 from jixing.announcements.domain.publishing import (
     preview_window,
@@ -30,6 +36,7 @@ from jixing.announcements.domain.publishing import (
 )
 from jixing.announcements.domain.selection import change_selection
 from jixing.announcements.enums import ObjectionOutcome
+from jixing.announcements.models import Announcement
 from jixing.announcements.permissions import is_province_admin
 from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
@@ -263,6 +270,48 @@ def final_export(request: AuthedRequest) -> HttpResponse:
         f"attachment; filename=final-list.xlsx; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+def notice_response(built: BuiltNotice, *, fallback: str) -> HttpResponse:
+    """A notice as a download named 「…公示（2023年1月20日）.pdf」 (RFC 6266 filename*, ASCII fallback)."""
+    response = HttpResponse(built.content, content_type=built.content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename={fallback}; filename*=UTF-8''{quote(built.filename)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def announcement_notice(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    """The 公示 notice of one publication, as Word or PDF (an audited download)."""
+    campaign = _campaign(request)
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("campaign"), pk=pk, campaign=campaign
+    )
+    built = build_announcement_notice(
+        announcement,
+        fmt=NoticeFormat(fmt),
+        objection_url=request.build_absolute_uri(reverse("public:announcement")),
+        actor=request.user,
+        ip=client_ip(request),
+    )
+    return notice_response(built, fallback=f"announcement-{announcement.pk}.{fmt}")
+
+
+@login_required
+def commendation_notice(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """The 表扬通报 with the approved list, as Word or PDF (an audited download)."""
+    campaign = _campaign(request)
+    try:
+        built = build_commendation_notice(
+            campaign, fmt=NoticeFormat(fmt), actor=request.user, ip=client_ip(request)
+        )
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("review:province_approval")
+    return notice_response(built, fallback=f"commendation.{fmt}")
 
 
 @login_required
