@@ -7,10 +7,11 @@ from tests.factories import make_small_province, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_home_redirects_anonymous_to_login(client):
+def test_home_shows_a_visitor_the_public_lists_and_the_login(client):
     response = client.get(reverse("portal:home"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "public/announcement.html"
+    assert f'href="{reverse("login")}">工作人员登录</a>' in response.content.decode()
 
 
 def test_home_shows_users_place_in_tree(client):

@@ -1,4 +1,5 @@
-"""A modest per-address limit for the public form, so that it cannot be flooded.
+"""A modest per-address limit for the public forms (objections, receipt lookups), so that they cannot be
+flooded or used to guess.
 
 Counts attempts (accepted or not) in Django's cache for a fixed window from the first attempt. The cache
 is shared by every app process (settings.CACHES: Redis, or the database's own table), so the limit holds
@@ -11,6 +12,9 @@ from __future__ import annotations
 from django.core.cache import cache
 
 OBJECTIONS_PER_HOUR = 10
+# Receipt lookups (the box, and unknown receipts opened by address): enough for anybody checking their
+# own few receipts, far too few to guess one (24⁴·10⁴ receipts).
+RECEIPT_LOOKUPS_PER_HOUR = 20
 
 
 def allow(scope: str, address: str | None, *, limit: int, seconds: int) -> bool:

@@ -1,4 +1,6 @@
-"""The public face (no login): the 公示 list with real-name objections, and the final list.
+"""The public face (no login): the 公示 list with real-name objections, the final list, and the
+objection receipts. The front page (/ for a visitor, and /public/) is the final list once anybody is
+commended, the 公示 before.
 
 Pages here show a nomination's public columns only (name, unit, category): never an ID number,
 phone number, 学号 or points.
@@ -14,18 +16,35 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixing.announcements.domain.notices import NoticeFormat, build_announcement_notice, public_announcement
-from jixing.announcements.domain.objections import REAL_NAME_REQUIRED, submit_objection
+from jixing.announcements.domain.objections import (
+    REAL_NAME_REQUIRED,
+    DuplicateObjection,
+    normalise_receipt,
+    submit_objection,
+)
 from jixing.announcements.domain.public import (
+    CategoryBlock,
     entry_open_to_objection,
+    final_approvals,
     final_list,
     objection_by_receipt,
     public_announcements,
     window_state,
 )
 from jixing.campaigns.domain.queries import current_campaign
-from jixing.public.throttle import OBJECTIONS_PER_HOUR, allow
+from jixing.campaigns.models import Campaign
+from jixing.public.throttle import OBJECTIONS_PER_HOUR, RECEIPT_LOOKUPS_PER_HOUR, allow
 from jixing.refusals import Refused
 from jixing.security.net import client_ip
+
+
+def front(request: HttpRequest) -> HttpResponse:
+    """The public front page: the final list once anybody is commended, the 公示 until then."""
+    campaign = current_campaign()
+    blocks = final_list(campaign) if campaign else []
+    if blocks:
+        return _final_page(request, campaign, blocks)
+    return announcement(request)
 
 
 def announcement(request: HttpRequest) -> HttpResponse:
@@ -59,10 +78,15 @@ def announcement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def final(request: HttpRequest) -> HttpResponse:
-    """通报表扬名单: the commended people and units."""
+    """通报表扬名单: the commended people and units, with the approval they rest on."""
     campaign = current_campaign()
-    blocks = final_list(campaign) if campaign else []
-    return render(request, "public/final.html", {"the_campaign": campaign, "blocks": blocks})
+    return _final_page(request, campaign, final_list(campaign) if campaign else [])
+
+
+def _final_page(request: HttpRequest, campaign: Campaign | None, blocks: list[CategoryBlock]) -> HttpResponse:
+    approvals = final_approvals(campaign) if campaign and blocks else []
+    context = {"the_campaign": campaign, "blocks": blocks, "approvals": approvals}
+    return render(request, "public/final.html", context)
 
 
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,13 +117,46 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Refused as exc:
         context.update(error=str(exc), values={"name": values["name"], "content": values["content"]})
+        context["first_receipt"] = exc.receipt if isinstance(exc, DuplicateObjection) else None
         return render(request, "public/objection.html", context, status=400)
     return redirect("public:objection_received", receipt=received.receipt)
 
 
 def objection_received(request: HttpRequest, receipt: str) -> HttpResponse:
-    """The objector's confirmation: receipt, time, whom it is about, whether it has been handled."""
+    """The objector's confirmation: receipt, time, whom it is about, and once handled the outcome and
+    the reply. Unknown receipts count against the lookup limit, so that this address cannot be used
+    to guess receipts past the lookup box."""
     received = objection_by_receipt(receipt)
     if received is None:
+        if not allow("receipt", client_ip(request), limit=RECEIPT_LOOKUPS_PER_HOUR, seconds=3600):
+            return _lookup_page(request, LOOKUP_THROTTLED, status=429)
         raise Http404("没有这个受理编号")
     return render(request, "public/objection_received.html", {"objection": received})
+
+
+LOOKUP_THROTTLED = "查询过于频繁，请一小时后再试"
+
+
+def receipt_lookup(request: HttpRequest) -> HttpResponse:
+    """受理编号查询: a receipt typed in the box → its page; a malformed or unknown one is said so. Every
+    lookup counts against the per-address limit."""
+    typed = request.GET.get("receipt", "")
+    if not typed.strip():
+        return _lookup_page(request, None)
+    if not allow("receipt", client_ip(request), limit=RECEIPT_LOOKUPS_PER_HOUR, seconds=3600):
+        return _lookup_page(request, LOOKUP_THROTTLED, typed=typed, status=429)
+    receipt = normalise_receipt(typed)
+    if receipt is None:
+        error = "受理编号格式不正确：受理编号以 YY 开头，共 10 位，如 YYKMPQ2580"
+        return _lookup_page(request, error, typed=typed, status=400)
+    if objection_by_receipt(receipt) is None:
+        error = f"没有找到受理编号为 {receipt} 的反映，请核对后重新输入"
+        return _lookup_page(request, error, typed=typed, status=404)
+    return redirect("public:objection_received", receipt=receipt)
+
+
+def _lookup_page(
+    request: HttpRequest, error: str | None, *, typed: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"the_campaign": current_campaign(), "error": error, "typed_receipt": typed[:32]}
+    return render(request, "public/receipt_lookup.html", context, status=status)

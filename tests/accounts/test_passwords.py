@@ -133,7 +133,7 @@ def test_expired_password_allows_nothing_but_changing_it(client, expired_user):
         {"old_password": "pw-for-tests-only", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 200  # still logged in, free again
+    assert client.get("/").templates[0].name == "portal/home.html"  # still logged in, free again
     expired_user.refresh_from_db()
     assert timezone.now() - expired_user.password_changed_at < timedelta(minutes=1)
     assert AuditEvent.objects.filter(action="password_changed", actor=expired_user).count() == 1

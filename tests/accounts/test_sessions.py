@@ -46,9 +46,9 @@ def test_logout_ends_the_session_on_the_server(client, unit_admin):
     assert client.get(reverse("portal:home")).status_code == 200
     client.post(reverse("logout"))
     assert _store().exists(key) is False
-    # Replaying the old cookie gets nowhere.
+    # Replaying the old cookie gets nowhere (the site root would show the public lists to anybody).
     client.cookies[settings.SESSION_COOKIE_NAME] = key
-    response = client.get(reverse("portal:home"))
+    response = client.get(reverse("portal:nomination_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 L, OK = "L", "OK"
 #                                       method body                    anonymous learner unit  reviewer other province
 ACCESS: dict[str, tuple[str, dict, tuple]] = {
-    "portal:home": ("get", {}, (L, OK, OK, OK, OK, OK)),
+    # The site root: a visitor gets the public 公示 or final list (with the staff login), a user the home.
+    "portal:home": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "portal:org_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "portal:learner_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "portal:role_list": ("get", {}, (L, OK, OK, OK, OK, OK)),
@@ -74,6 +75,8 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "review:list_reopen": ("post", {}, (L, 403, 403, 403, 404, OK)),
     "public:announcement": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:final": ("get", {}, (OK, OK, OK, OK, OK, OK)),
+    "public:announcements": ("get", {}, (OK, OK, OK, OK, OK, OK)),
+    "public:receipt_lookup": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     # The published 公示 as PDF: anybody, no login.
     "public:announcement_pdf": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:objection": ("get", {}, (OK, OK, OK, OK, OK, OK)),

@@ -79,6 +79,8 @@ PARAMS: dict[str, list[str]] = {
     "review:list_reopen": ["reason"],
     "public:announcement": [],
     "public:final": [],
+    "public:announcements": [],
+    "public:receipt_lookup": ["receipt"],
     "public:announcement_pdf": [],
     "public:objection": ["name", "phone", "content"],
     "public:objection_received": [],

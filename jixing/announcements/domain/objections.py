@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -21,17 +22,78 @@ from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.notifications.domain import notify, people_concerned
 from jixing.refusals import Refused
+from jixing.tables.checks import check_mobile
+from jixing.tables.columns import CellProblem
 
 REAL_NAME_REQUIRED = "实名反映：请填写姓名和联系电话"
-# A mainland mobile number, or a landline with its area code (0351-3183924).
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_FORMAT = "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 0351-3183924）"
+# A landline with its area code: 3 digits for Beijing, Tianjin and the 02x cities (010, 022, 020–029),
+# 4 for the rest (0351), then 7 or 8 digits. Mobiles follow the importers' rule (tables.checks.check_mobile).
+LANDLINE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})([0-9]{7,8})")
 NAME_MAX, CONTENT_MAX = 32, 2000
 # Receipts mix letters into the digits so that no receipt ever reads like a phone or ID number.
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+RECEIPT = re.compile(r"YY[A-Z]{4}[0-9]{4}")
 
 
 class ObjectionRefused(Refused):
     """An objection that cannot be taken or handled; the message says why, in Chinese."""
+
+
+class DuplicateObjection(ObjectionRefused):
+    """The same objection was taken before; `receipt` is the first one's, where its progress is shown."""
+
+    def __init__(self, message: str, *, receipt: str) -> None:
+        super().__init__(message)
+        self.receipt = receipt
+
+
+def normalise_phone(raw: str) -> str:
+    """The phone number as stored and compared: a mobile as its 11 digits, by the importers' rule
+    (spaces and dashes dropped: `139 1234 5678`, `139-1234-5678` → 13912345678); a landline with its
+    area code as area code, one dash, number (`0351 3183924`, `03513183924` → 0351-3183924). Full-width
+    digits, spaces and dashes typed with a Chinese input method count as their plain forms.
+    ObjectionRefused for anything else."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    try:
+        return check_mobile(text)
+    except CellProblem:
+        pass
+    landline = LANDLINE.fullmatch(text.replace(" ", "").replace("-", ""))
+    if landline is None:
+        raise ObjectionRefused(PHONE_FORMAT)
+    return f"{landline[1]}-{landline[2]}"
+
+
+def normalise_receipt(raw: str) -> str | None:
+    """A receipt as typed (any case, spaces, full-width letters) in its stored form, or None when it
+    cannot be one."""
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
+    return text if RECEIPT.fullmatch(text) else None
+
+
+def _same_content(text: str) -> str:
+    # Whitespace and the width of characters do not make an objection a different one.
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _phone_digits(phone: str) -> str:
+    # Objections stored before phones were normalised kept the dashes typed.
+    return "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isascii() and ch.isdigit())
+
+
+def earlier_duplicate(*, entry: AnnouncementEntry, phone: str, content: str) -> Objection | None:
+    """The first objection taken about `entry`'s nomination during its 公示 window from the same phone
+    number with the same content (whitespace and character width aside), if any. The phone is stored
+    encrypted, so the nomination's few objections are compared here rather than in SQL. Reads only."""
+    digits, key = _phone_digits(phone), _same_content(content)
+    earlier = Objection.objects.filter(
+        nomination_id=entry.nomination_id, received_at__gte=entry.announcement.window_starts_at
+    ).order_by("received_at", "pk")
+    for objection in earlier.only("receipt", "phone", "content", "received_at"):
+        if _phone_digits(objection.phone) == digits and _same_content(objection.content) == key:
+            return objection
+    return None
 
 
 def _receipt() -> str:
@@ -44,17 +106,16 @@ def _format_window(entry: AnnouncementEntry) -> str:
     return f"{a.starts_on:%Y年%m月%d日}至{a.ends_on:%Y年%m月%d日}"
 
 
-def check_objection(*, entry: AnnouncementEntry, name: str, phone: str, content: str, now: datetime) -> None:
+def check_objection(*, entry: AnnouncementEntry, name: str, phone: str, content: str, now: datetime) -> str:
     """Raise ObjectionRefused unless the objection can be taken now: real name and phone, content, the
-    window open, the nomination still on the list. Reads only."""
+    window open, the nomination still on the list, not the same objection again (DuplicateObjection:
+    same nomination, same phone number, same content, during the same 公示). Returns the phone number
+    normalised. Reads only."""
     if not name.strip() or not phone.strip():
         raise ObjectionRefused(REAL_NAME_REQUIRED)
     if len(name.strip()) > NAME_MAX:
         raise ObjectionRefused(f"姓名不能超过 {NAME_MAX} 个字")
-    if not PHONE.match(phone.strip()):
-        raise ObjectionRefused(
-            "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 0351-3183924）"
-        )
+    normalised = normalise_phone(phone)
     if not content.strip():
         raise ObjectionRefused("请填写反映的具体问题")
     if len(content.strip()) > CONTENT_MAX:
@@ -66,6 +127,14 @@ def check_objection(*, entry: AnnouncementEntry, name: str, phone: str, content:
         raise ObjectionRefused(f"公示期（{_format_window(entry)}）已结束，不再受理反映")
     if entry.nomination.state != S.PUBLISHED:
         raise ObjectionRefused("该公示对象已不在公示名单中，不再受理反映")
+    first = earlier_duplicate(entry=entry, phone=normalised, content=content)
+    if first is not None:
+        raise DuplicateObjection(
+            f"您已于{timezone.localtime(first.received_at):%Y年%m月%d日 %H:%M}就该公示对象提交过相同内容的反映"
+            f"（受理编号 {first.receipt}），请勿重复提交。可凭受理编号查询办理情况。",
+            receipt=first.receipt,
+        )
+    return normalised
 
 
 def submit_objection(
@@ -80,7 +149,11 @@ def submit_objection(
     """Take a real-name objection to a published nomination during its window.
 
     Refused (ObjectionRefused, nothing stored) without name and phone (anonymous objections are not
-    taken), without content, outside the window, or when the nomination left the list.
+    taken), with a phone number that is neither a mobile nor a landline with its area code, without
+    content, outside the window, when the nomination left the list, or as DuplicateObjection when the
+    same phone number sent the same content about the same nomination during this 公示 before (the
+    nomination's row lock makes two identical objections at the same moment count as one and a
+    duplicate). The phone number is stored normalised (normalise_phone).
     Side effects, in one transaction: the objection stored with the sender's address; an audit event
     `nomination.objection_received` on the nomination (receipt only: the objector's name and phone stay
     in the objection); the people concerned are told on commit that the nomination was objected to,
@@ -93,12 +166,12 @@ def submit_objection(
             Nomination.objects.select_for_update().select_related("category").get(pk=entry.nomination_id)
         )
         entry.nomination = nomination
-        check_objection(entry=entry, name=name, phone=phone, content=content, now=now)
+        normalised = check_objection(entry=entry, name=name, phone=phone, content=content, now=now)
         objection = Objection.objects.create(
             nomination=nomination,
             receipt=_receipt(),
             name=name.strip(),
-            phone=phone.strip(),
+            phone=normalised,
             content=content.strip(),
             received_at=now,
             ip=ip,

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.enums import WindowState
-from jixing.announcements.models import Announcement, AnnouncementEntry, Objection
+from jixing.announcements.models import Announcement, AnnouncementEntry, Approval, Objection
 from jixing.campaigns.models import Campaign
 from jixing.nominations.enums import NominationState as S
 from jixing.tables.strokes import NameKey
@@ -81,8 +81,19 @@ def public_announcements(campaign: Campaign, *, now: datetime) -> list[PublicAnn
 
 
 def final_list(campaign: Campaign) -> list[CategoryBlock]:
-    """The commended people and units (通报表扬名单), by category in surname stroke order. One query."""
+    """The commended people and units (通报表扬名单), by category in surname stroke order. One query.
+    Once it has anyone, the public front page (/ and /public/) shows it instead of the expired 公示."""
     return _blocks(_public_entries().filter(announcement__campaign=campaign, nomination__state=S.COMMENDED))
+
+
+def final_approvals(campaign: Campaign) -> list[Approval]:
+    """The 省委宣传部's approvals the final list rests on (批复文号 and date), in the order given. One
+    query."""
+    return list(
+        Approval.objects.filter(campaign=campaign)
+        .order_by("approved_on", "recorded_at")
+        .only("document_ref", "approved_on")
+    )
 
 
 def entry_open_to_objection(pk: int) -> AnnouncementEntry | None:
@@ -95,12 +106,16 @@ def entry_open_to_objection(pk: int) -> AnnouncementEntry | None:
 
 
 def objection_by_receipt(receipt: str) -> Objection | None:
+    """An objection by its receipt, with what its sender may see: whom it is about, when it was
+    received, and once handled the outcome, when and the finding (核查情况) as the reply."""
     return (
         Objection.objects.select_related("nomination__announcement_entry")
         .only(
             "receipt",
             "received_at",
             "outcome",
+            "handled_at",
+            "note",
             "nomination__announcement_entry__display_name",
             "nomination__announcement_entry__category_name",
             "nomination__id",

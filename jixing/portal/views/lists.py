@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Window
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jixing.campaigns.domain.queries import current_campaign
@@ -19,6 +21,7 @@ from jixing.people.domain.queries import (
     phone_mask_of,
     roles_visible_to,
 )
+from jixing.public.views import front as public_front
 from jixing.security.params import parse_int, search_text
 
 PAGE_SIZE = 50
@@ -56,8 +59,15 @@ def _list(
     return render(request, template, context)
 
 
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
+    """The site root: a visitor sees the public front page (the 公示 or, once commended, the final list,
+    with the staff login at its top); a signed-in user the work home."""
+    if not request.user.is_authenticated:
+        return public_front(request)
+    return _work_home(cast(AuthedRequest, request))
+
+
+def _work_home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     root = scope_root(user)
     ancestors = []
