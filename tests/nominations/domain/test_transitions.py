@@ -273,3 +273,26 @@ def test_only_the_list_operations_call_list_transition():
         "announcements/domain/publishing.py",  # publish
         "announcements/domain/approval.py",  # record_approval
     }
+
+
+@pytest.mark.parametrize(
+    "move",
+    [m for m in MOVES if Party.REPORTING_UNIT in m.parties or Party.RECOMMENDER in m.parties],
+    ids=lambda m: f"{m.action}:{m.source}",
+)
+def test_another_reporting_units_reviewer_and_unit_are_no_party_to_the_move(world, move):
+    """transition()'s own check, apart from the views (which answer 404 outside the subtree first): the
+    reviewer and the unit admin of 大同 act for nothing of 太原's, whatever the move."""
+    tree, campaign, _ = world
+    outsiders = [
+        make_user(username="dt", role=UserRole.REPORTING_REVIEWER, org=tree["datong"]),
+        make_user(username="ds", role=UserRole.UNIT_ADMIN, org=tree["datong_school"]),
+    ]
+    nomination = _nomination(world, move.source)
+    now = _inside(campaign, sorted(move.phases)[0])
+    for outsider in outsiders:
+        with pytest.raises(PermissionDenied):
+            _door(move)(nomination, move.action, actor=outsider, reason="理由", now=now)
+    nomination.refresh_from_db()
+    assert nomination.state == move.source
+    assert AuditEvent.objects.count() == 0

@@ -1,0 +1,177 @@
+"""Named breaches of the README's promises (issue 14): each is applied to a copy of the code, and the tests
+that guard the promise must then fail. A breach the suite does not notice is a promise no test keeps.
+
+    .venv/bin/python tests/mutations.py [--list] [--only NAME ...] [--keep]
+
+Each mutation replaces one exact snippet of one file (the run says so plainly when the snippet is gone,
+rather than testing an unchanged copy) in a copy of the working tree (`jixing/`, `tests/`, the project
+files; not `.git`, `.venv` or data), and runs the named tests there with this checkout's virtualenv, the copy
+first on the import path: once unchanged (they must pass), once mutated. SQLite, or where only PostgreSQL
+can show it (locks) PostgreSQL at 127.0.0.1:5432. Caught means pytest reported failing tests (exit status
+1); errors of collection or usage count as not caught. Not part of `make test`: it runs the guarding tests
+twice per mutation (several minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgres://postgres@127.0.0.1:5432/test"
+COPIED = ["jixing", "tests", "pyproject.toml", "conftest.py", "pytest.ini", "setup.cfg"]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    promise: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+    database: str = "sqlite"
+
+
+MUTATIONS = [
+    Mutation(
+        "hash-without-before-after",
+        "the audit chain covers every field that describes an event",
+        "jixing/audit/domain/events.py",
+        '        "before": event.before,\n        "after": event.after,\n',
+        "",
+        ("tests/audit",),
+    ),
+    Mutation(
+        "backup-without-nominations",
+        "a backup holds every table",
+        "jixing/backup/manifest.py",
+        "        if model._meta.label_lower not in EXCLUDED\n",
+        '        if model._meta.label_lower not in EXCLUDED and model._meta.app_label != "nominations"\n',
+        ("tests/backup",),
+    ),
+    Mutation(
+        "md5-in-production",
+        "passwords are hashed with Argon2",
+        "jixing/settings.py",
+        "PASSWORD_HASHERS = [\n",
+        'PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.MD5PasswordHasher",\n',
+        ("tests/security/test_production_settings.py",),
+    ),
+    Mutation(
+        "plus86-phone-unmasked",
+        "logs never hold a full phone number",
+        "jixing/security/logging.py",
+        '_PHONE = re.compile(r"(\\+?(?:0086|86))?(1[0-9]{10})")',
+        '_PHONE = re.compile(r"()(1[0-9]{10})")',
+        ("tests/security/test_logging.py",),
+    ),
+    Mutation(
+        "add-attachment-edit-check-removed",
+        "evidence is added only to a nomination the actor may edit",
+        "jixing/nominations/domain/attachments.py",
+        '    if not can_edit(actor, nomination):\n        raise PermissionDenied("此申报当前不可编辑，不能上传材料")\n',
+        "",
+        ("tests/nominations", "tests/portal", "tests/security/test_access_matrix.py"),
+    ),
+    Mutation(
+        "any-reviewer-for-any-reporting-unit",
+        "a reporting unit's reviewer acts for that reporting unit only",
+        "jixing/nominations/domain/transitions.py",
+        "    if user.role == UserRole.REPORTING_REVIEWER and user.org_id == nomination.reporting_unit_id:\n"
+        "        parties.add(Party.REPORTING_UNIT)",
+        "    if user.role == UserRole.REPORTING_REVIEWER:\n        parties.add(Party.REPORTING_UNIT)",
+        ("tests/nominations/domain/test_transitions.py", "tests/security/test_access_matrix.py"),
+    ),
+    Mutation(
+        "quota-lock-removed",
+        "concurrent picks and submissions never exceed a quota",
+        "jixing/nominations/domain/transitions.py",
+        "        Quota.objects.select_for_update()",
+        "        Quota.objects",
+        ("tests/nominations/domain/test_lists_concurrency.py", "tests/workflow"),
+        database="postgres",
+    ),
+]
+
+
+def _copy(target: Path) -> None:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif source.exists():
+            shutil.copy2(source, target / name)
+
+
+def run(mutation: Mutation, *, keep: bool) -> tuple[str, float]:
+    """'caught', 'NOT caught' or a reason it could not be tried; and the seconds it took."""
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f"mutation-{mutation.name}-"))
+    try:
+        _copy(work)
+        target = work / mutation.path
+        text = target.read_text(encoding="utf-8")
+        if text.count(mutation.old) != 1:
+            return f"not tried: the snippet occurs {text.count(mutation.old)} times in {mutation.path}", 0.0
+        env = {k: v for k, v in os.environ.items() if not k.startswith("JIXING_")}
+        env["PYTHONPATH"] = str(work)
+        env.pop("DATABASE_URL", None)
+        if mutation.database == "postgres":
+            env["DATABASE_URL"] = PG_URL
+
+        def pytest() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutation.tests],
+                cwd=work, env=env, capture_output=True, text=True, timeout=1800,
+            )  # fmt: skip
+
+        baseline = pytest()  # the guarding tests pass on the copy as it is: a failure below is the breach's
+        if baseline.returncode != 0:
+            tail = (baseline.stdout + baseline.stderr).strip().splitlines()[-2:]
+            return f"not tried: the tests fail without the mutation: {' | '.join(tail)}", 0.0
+        target.write_text(text.replace(mutation.old, mutation.new), encoding="utf-8")
+        result = pytest()
+        seconds = time.perf_counter() - started
+        if result.returncode == 1:
+            return "caught", seconds
+        if result.returncode == 0:
+            return "NOT caught", seconds
+        tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
+        return f"not tried: pytest exit status {result.returncode}: {' | '.join(tail)}", seconds
+    finally:
+        if keep:
+            print(f"  copy kept at {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", action="store_true", help="name the mutations and stop")
+    parser.add_argument("--only", nargs="*", default=None, help="run these mutations only")
+    parser.add_argument("--keep", action="store_true", help="keep each mutated copy")
+    args = parser.parse_args()
+    chosen = [m for m in MUTATIONS if args.only is None or m.name in args.only]
+    if args.list:
+        for m in MUTATIONS:
+            print(f"{m.name:<38} {m.database:<9} {m.promise}")
+        return 0
+    missed = 0
+    for mutation in chosen:
+        outcome, seconds = run(mutation, keep=args.keep)
+        missed += outcome != "caught"
+        print(f"{mutation.name:<38} {mutation.database:<9} {outcome} ({seconds:.0f} s) — {mutation.promise}")
+    print(f"{len(chosen) - missed} of {len(chosen)} caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
