@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement, Approval, Objection
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.models import Approval
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.models import Campaign

@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.objections import CONTENT_MAX
 from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.domain.public import ON_PUBLIC_LIST
 from jixing.announcements.models import Announcement, AnnouncementEntry, Approval
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.queries import current_campaign

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.enums import HANDLED_OUTCOMES, ObjectionOutcome
 from jixing.announcements.models import AnnouncementEntry, Objection
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.states import Action

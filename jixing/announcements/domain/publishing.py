@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.domain.selection import NOT_SELECTABLE
 from jixing.announcements.domain.window import Window, WindowUnknown, objection_window
 from jixing.announcements.models import Announcement, AnnouncementEntry
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem

@@ -12,9 +12,9 @@ from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django_stubs_ext import WithAnnotations
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.persons import person_keys
 from jixing.announcements.models import Announcement, Approval, Objection
-from jixing.announcements.permissions import is_province_admin
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.persons import person_keys
-from jixing.announcements.permissions import is_province_admin
 from jixing.campaigns.models import Campaign
 from jixing.nominations.domain.evaluation import ensure_fresh
 from jixing.nominations.domain.queries import nominations_visible_to

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixing.accounts.permissions import is_province_admin
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.enums import PhaseKey
@@ -66,7 +67,7 @@ def extend_phase(phase: Phase, *, ends_at: datetime, reason: str, actor, ip: str
 
     Side effects: saves the phase; writes an audit event with the old and new end and the reason.
     """
-    if not getattr(actor, "is_province_admin", False):
+    if not is_province_admin(actor):
         raise PermissionDenied("只有省平台管理员可以延长阶段窗口")
     if not reason.strip():
         raise PhaseChangeRefused("延长阶段窗口须填写理由")

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from jixing.accounts.enums import UserRole
 from jixing.campaigns.domain.phases import phase_problem
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign, Category, Quota
@@ -21,7 +20,7 @@ from jixing.eligibility.outcomes import RANKED_STATUSES, Outcome, Status
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination, RecommendationList, SealedScan
-from jixing.orgs.enums import OrgLevel
+from jixing.nominations.permissions import screened_unit
 from jixing.orgs.models import Org
 from jixing.refusals import Refused
 
@@ -42,21 +41,7 @@ class Pick:
 # --- who ---------------------------------------------------------------------------------------------
 
 
-def screened_unit(user) -> Org | None:
-    """The 报送单位 whose list `user` screens: a reporting reviewer's own org, if it is one."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.role != UserRole.REPORTING_REVIEWER or user.org is None:
-        return None
-    return user.org if user.org.level == OrgLevel.REPORTING_UNIT else None
-
-
-def can_view_list(user, reporting_unit: Org) -> bool:
-    """The unit's own reviewers and the province's admins see a list."""
-    if getattr(user, "is_province_admin", False) and user.is_active:
-        return True
-    unit = screened_unit(user)
-    return unit is not None and unit.pk == reporting_unit.pk
+# Who sees the list and who reopens it: nominations/permissions.py.
 
 
 def require_screener(actor) -> Org:

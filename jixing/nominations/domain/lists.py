@@ -32,7 +32,6 @@ from jixing.nominations.domain.list_picks import (
     label,
     require_screener,
     scan_is_current,
-    screened_unit,
     seats_left,
     validate_picks,
 )
@@ -41,6 +40,7 @@ from jixing.nominations.domain.transitions import TransitionRefused, list_transi
 from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, Nomination, RecommendationList, SealedScan
+from jixing.nominations.permissions import screened_unit
 from jixing.orgs.models import Org
 
 
@@ -275,7 +275,7 @@ def reopen_list(
     event. The picks and sealed scans are kept. Raises PermissionDenied for anyone but a province
     admin, ListRefused (nothing changed) otherwise.
     """
-    if not (getattr(actor, "is_province_admin", False) and actor.is_active):
+    if not actor.has_perm("nominations.reopen_list", recommendation_list):
         raise PermissionDenied("只有省平台管理员可以重新开放推荐总表")
     if not reason.strip():
         raise ListRefused("重新开放推荐总表须填写理由")

@@ -124,7 +124,7 @@ def export_sheet(
 ) -> tuple[bytes, str]:
     """The 推荐总表 as XLSX (or, with fmt="pdf", a landscape PDF of the same rows) and its file name.
     Side effect: an "export" audit event (who, which list, the format, how many rows, the file's
-    sha256). Callers check the actor may see the list (can_view_list). The statuses on the sheet are
+    sha256). Callers check the actor may see the list (nominations.view_list). The statuses on the sheet are
     made fresh first (evaluation.ensure_fresh)."""
     now = now or timezone.now()
     ensure_fresh(recommendation_list.campaign)

@@ -37,7 +37,6 @@ from jixing.announcements.domain.publishing import (
 from jixing.announcements.domain.selection import change_selection
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement
-from jixing.announcements.permissions import is_province_admin
 from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
@@ -56,7 +55,7 @@ LIST_FILTERS = ("category", "unit", "state")
 
 
 def _campaign(request: AuthedRequest) -> Campaign:
-    if not is_province_admin(request.user):
+    if not request.user.has_perm("announcements.manage"):
         raise PermissionDenied("只有省平台管理员可以使用汇总公示页面")
     campaign = current_campaign()
     if campaign is None:

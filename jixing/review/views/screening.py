@@ -24,13 +24,7 @@ from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
-from jixing.nominations.domain.list_picks import (
-    can_view_list,
-    in_screen_phase,
-    list_is_open,
-    scan_is_current,
-    screened_unit,
-)
+from jixing.nominations.domain.list_picks import in_screen_phase, list_is_open, scan_is_current
 from jixing.nominations.domain.lists import (
     latest_scan,
     list_of,
@@ -54,6 +48,7 @@ from jixing.nominations.domain.sheet import export_sheet
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import RecommendationList, SealedScan
+from jixing.nominations.permissions import screened_unit
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.refusals import Refused
@@ -90,7 +85,7 @@ def _list_unit(request: AuthedRequest, org_pk: int) -> Org:
     if not (user.is_province_admin or screened_unit(user) is not None):
         raise PermissionDenied("只有报送单位审核员和省平台管理员可以查看推荐总表")
     unit = get_object_or_404(Org, pk=org_pk, level=OrgLevel.REPORTING_UNIT)
-    if not can_view_list(user, unit):
+    if not user.has_perm("nominations.view_list", unit):
         raise Http404
     return unit
 
@@ -290,7 +285,7 @@ def list_page(request: AuthedRequest, org_pk: int) -> HttpResponse:
         "scan_outdated": scan is not None and rl is not None and not scan_is_current(rl, scan),
         "is_screener": is_screener,
         "editable": is_screener and list_is_open(campaign, rl),
-        "can_reopen": request.user.is_province_admin and rl is not None and rl.is_submitted,
+        "can_reopen": bool(rl and rl.is_submitted) and request.user.has_perm("nominations.reopen_list", rl),
         "events": _list_events(rl),
         "scan_form": ScanForm(),
         "reopen_form": ReasonForm(),
@@ -376,7 +371,7 @@ def submit(request: AuthedRequest, org_pk: int) -> HttpResponse:
 def reopen(request: AuthedRequest, org_pk: int) -> HttpResponse:
     """Province only: send a submitted list back to its reporting unit, with a reason."""
     unit = _list_unit(request, org_pk)
-    if not request.user.is_province_admin:
+    if not request.user.has_perm("nominations.reopen_list"):
         raise PermissionDenied("只有省平台管理员可以重新开放推荐总表")
     rl = get_object_or_404(RecommendationList, campaign=_campaign(), reporting_unit=unit)
     form = ReasonForm(request.POST)
