@@ -18,8 +18,9 @@ import unicodedata
 # no separator (a timestamp in ms, an order number) is another identifier and left alone.
 _DIGIT = "0-9\uff10-\uff19"
 _SEPARATOR = " \u00a0\u3000\\-\u2010-\u2015\uff0d"
-_RUN = re.compile(rf"[+\uff0b]?[{_DIGIT}]+(?:[{_SEPARATOR}]+[{_DIGIT}]+)*[Xx\uff38\uff58]?(?![{_DIGIT}])")
-_GROUP = re.compile(rf"[+\uff0b]?[{_DIGIT}]+[Xx\uff38\uff58]?")
+_X = "Xx\uff38\uff58"  # an ID number's last character, typed after a separator too
+_RUN = re.compile(rf"[+\uff0b]?[{_DIGIT}]+(?:[{_SEPARATOR}]+[{_DIGIT}]+)*(?:[{_SEPARATOR}]*[{_X}])?(?![{_DIGIT}])")
+_GROUP = re.compile(rf"[+\uff0b]?[{_DIGIT}]+[{_X}]?|[{_X}]")
 _ID_18 = re.compile(r"[0-9]{17}[0-9X]")
 # A 15-digit number is an ID number only with a province's code and a birth date (YYMMDD) in place: runs of
 # 15 digits are common enough (a date beside a phone) to need more than the length.
