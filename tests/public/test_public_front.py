@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,3 +244,34 @@ def test_receipt_page_shows_the_outcome_and_the_reply_when_handled(client, world
     assert "<dd>已办结</dd>" in body
     assert f'<dt>处理结果</dt><dd><b class="outcome {outcome}">{words}</b></dd>' in body
     assert '<dt>核查答复</dt><dd class="reply">经核对积分快照，<br>情况如下。</dd>' in body
+
+
+def test_front_page_query_count_is_the_same_for_1_and_3_commended(client, db):
+    world = build_world()
+    open_phase(world.campaign, "announce")
+    rows = [listed(world, "A1", state=S.SELECTED), listed(world, "D1", org="datong_school", state=S.SELECTED),
+            listed(world, "A2", category=2, state=S.SELECTED)]  # fmt: skip
+    evaluated(world, *rows)
+    publish(campaign=world.campaign, actor=world.users.province)
+    Approval.objects.create(
+        campaign=world.campaign, document_ref="晋宣字〔2026〕18号", approved_on=date(2026, 11, 30),
+        nomination_count=3, recorded_by=world.users.province, recorded_at=timezone.now(),
+    )  # fmt: skip
+
+    def commend(*nominations):
+        for n in nominations:
+            n.refresh_from_db()
+            n.state = S.COMMENDED
+            n.save(update_fields=["state"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/")
+        assert response.templates[0].name == "public/final.html"
+        return len(ctx.captured_queries), len(_rows(response.content.decode()))
+
+    commend(rows[0])
+    one, shown = count()
+    assert shown == 1
+    commend(*rows[1:])
+    assert count() == (one, 3)
