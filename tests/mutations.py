@@ -96,7 +96,7 @@ MUTATIONS = [
         "jixing/nominations/domain/transitions.py",
         "        Quota.objects.select_for_update()",
         "        Quota.objects",
-        ("tests/nominations/domain/test_lists_concurrency.py", "tests/workflow"),
+        ("tests/nominations/domain/test_lists_concurrency.py",),
         database="postgres",
     ),
 ]

@@ -167,8 +167,10 @@ def _move(
     """check → lock → change → audit → notify on commit; shared by transition() and list_transition()."""
     now = now or timezone.now()
     with transaction.atomic():
+        # The nomination's row only (of=self): FOR UPDATE with the joins would lock the campaign's row too
+        # and make every move of the province wait for every other; G.6 and G.7 take the locks they need.
         locked = (
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("campaign", "category", "reporting_unit")
             .get(pk=nomination.pk)
         )

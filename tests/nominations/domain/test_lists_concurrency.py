@@ -75,6 +75,29 @@ def test_recommend_past_the_quota_from_many_threads_holds_the_quota(media_root):
     )
 
 
+def test_the_quota_holds_when_every_writer_is_slow_between_its_check_and_its_commit(media_root, monkeypatch):
+    """The race made wide: each move waits 0.3 s after counting the seats used and before it commits
+    (inside its audit write), so without the Quota row's lock every thread would count the same seats
+    free and all five would be sent up."""
+    from jixing.nominations.domain import transitions
+
+    world = make_world(nominations=5, seats=2)
+    reviewer = world.users.taiyuan
+    real = transitions.record_event
+
+    def slow_record_event(**kwargs):
+        time.sleep(0.3)
+        return real(**kwargs)
+
+    monkeypatch.setattr(transitions, "record_event", slow_record_event)
+    _, errors = _run_at_once(
+        [lambda n=n: list_transition(n, Action.RECOMMEND, actor=reviewer) for n in world.nominations]
+    )
+    assert _recommended(world) == 2
+    assert sum(e is not None for e in errors) == 3
+    assert {type(e) for e in errors if e is not None} == {TransitionRefused}
+
+
 def test_two_reviewers_submitting_the_list_at_once_send_it_once(media_root):
     world = make_world(nominations=3, seats=2)
     first, second, _ = world.nominations
