@@ -19,7 +19,9 @@ import unicodedata
 _DIGIT = "0-9\uff10-\uff19"
 _SEPARATOR = " \u00a0\u3000\\-\u2010-\u2015\uff0d"
 _X = "Xx\uff38\uff58"  # an ID number's last character, typed after a separator too
-_RUN = re.compile(rf"[+\uff0b]?[{_DIGIT}]+(?:[{_SEPARATOR}]+[{_DIGIT}]+)*(?:[{_SEPARATOR}]*[{_X}])?(?![{_DIGIT}])")
+_RUN = re.compile(
+    rf"[+\uff0b]?[{_DIGIT}]+(?:[{_SEPARATOR}]+[{_DIGIT}]+)*(?:[{_SEPARATOR}]*[{_X}])?(?![{_DIGIT}])"
+)
 _GROUP = re.compile(rf"[+\uff0b]?[{_DIGIT}]+[{_X}]?|[{_X}]")
 _ID_18 = re.compile(r"[0-9]{17}[0-9X]")
 # A 15-digit number is an ID number only with a province's code and a birth date (YYMMDD) in place: runs of
