@@ -8,8 +8,6 @@ phone number, 学号 or points.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +33,7 @@ from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.models import Campaign
 from jixing.public.throttle import OBJECTIONS_PER_HOUR, RECEIPT_LOOKUPS_PER_HOUR, allow
 from jixing.refusals import Refused
+from jixing.security.downloads import download_response
 from jixing.security.net import client_ip
 
 
@@ -69,12 +68,12 @@ def announcement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         ip=client_ip(request),
         public=True,
     )
-    response = HttpResponse(built.content, content_type=built.content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=announcement-{published.pk}.pdf; filename*=UTF-8''{quote(built.filename)}"
+    return download_response(
+        built.content,
+        filename=built.filename,
+        fallback=f"announcement-{published.pk}.pdf",
+        content_type=built.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def final(request: HttpRequest) -> HttpResponse:

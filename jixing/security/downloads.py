@@ -1,9 +1,13 @@
-"""Serving a stored upload: only ever as a download, never sniffed or rendered by the browser."""
+"""Serving files only ever as downloads, never sniffed or rendered by the browser: stored uploads, and the
+documents and sheets the product builds."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 
 def protected_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
@@ -17,5 +21,16 @@ def protected_download(file: FieldFile, *, filename: str, content_type: str) -> 
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_response(content: bytes, *, filename: str, fallback: str, content_type: str) -> HttpResponse:
+    """A built file as a download named `filename` (RFC 6266 filename*, UTF-8), with `fallback` — reduced to
+    ASCII letters, digits, '.', '-' and '_' — for clients that read only the plain name."""
+    plain = re.sub(r"[^A-Za-z0-9._-]", "", fallback) or "download"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename={plain}; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

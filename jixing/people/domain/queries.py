@@ -24,9 +24,17 @@ def current_snapshot() -> Snapshot | None:
 
 def learners_visible_to(user, *, snapshot: Snapshot | None = None) -> QuerySet[Learner]:
     """Learners of the current snapshot in the user's subtree; a learner sees his own row only."""
+    return searchable_learners(user, snapshot=snapshot)[0]
+
+
+def searchable_learners(user, *, snapshot: Snapshot | None = None) -> tuple[QuerySet[Learner], bool]:
+    """learners_visible_to's rows, and whether a name search in them matches names from their start: in a
+    scope too large to name by org ids (the province's), where only the index on names (snapshots.search)
+    can answer among millions and a name contained anywhere would read every row; elsewhere anywhere in
+    the name. One look at the subtree serves both."""
     snapshot = snapshot or current_snapshot()
     if snapshot is None or not getattr(user, "is_authenticated", False):
-        return Learner.objects.none()
+        return Learner.objects.none(), False
     rows = Learner.objects.filter(snapshot=snapshot)
     root = scope_root(user)
     if root is not None:
@@ -34,10 +42,12 @@ def learners_visible_to(user, *, snapshot: Snapshot | None = None) -> QuerySet[L
         # where `org.path LIKE '/1/9/79/%'` through a join made SQLite read every row of the snapshot (a
         # unit admin's name search: 2.5 s on 8 million, benchmarks/pages.py).
         ids = subtree_ids(root, limit=SUBTREE_IDS_MAX)
-        return rows.filter(subtree_q(root, "org__") if ids is None else Q(org_id__in=ids))
+        if ids is None:
+            return rows.filter(subtree_q(root, "org__")), True
+        return rows.filter(Q(org_id__in=ids)), False
     if user.account_id:
-        return rows.filter(account_id=user.account_id)
-    return Learner.objects.none()
+        return rows.filter(account_id=user.account_id), False
+    return Learner.objects.none(), False
 
 
 # What a 学号 looks like (digits, letters, a hyphen or underscore); a name has at least one other character.
@@ -59,14 +69,6 @@ def phone_mask_of(text: str) -> str | None:
     return None if digits is None else mask_phone(digits)
 
 
-def names_from_start(user) -> bool:
-    """Whether a name search in the user's scope matches names from their start: in a scope too large to
-    name by org ids (the province's), where only the index on names (snapshots.search) can answer among
-    millions and a name contained anywhere would read every row; elsewhere anywhere in the name."""
-    root = scope_root(user)
-    return root is not None and subtree_ids(root, limit=SUBTREE_IDS_MAX) is None
-
-
 # Above every character: `name < text + NAME_END` bounds the names that start with text.
 NAME_END = "\U0010ffff"
 
@@ -79,7 +81,7 @@ def matching_learners(rows: QuerySet[Learner], text: str, *, from_start: bool = 
       the number;
     - else a 学号 when it has a 学号's shape: one lookup in the (学号, snapshot) index, where `name contains
       … OR 学号 = …` read every row of the scope (2.5 s on 8 million, benchmarks/pages.py);
-    - else names containing it, or with `from_start` (names_from_start) names starting with it — as a
+    - else names containing it, or with `from_start` (searchable_learners) names starting with it — as a
       range too on SQLite, whose LIKE cannot use the index.
     """
     if (digits := _mobile(text)) is not None:

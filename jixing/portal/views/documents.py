@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.documents import DocumentFormat, DocumentKind, DocumentRefused, build_document
 from jixing.portal.views.nominations import visible_nomination
+from jixing.security.downloads import download_response
 from jixing.security.net import client_ip
 
 
@@ -28,11 +27,9 @@ def nomination_document(request: AuthedRequest, pk: int, document: str, fmt: str
         )
     except DocumentRefused as exc:
         raise Http404(str(exc)) from exc
-    response = HttpResponse(built.content, content_type=built.content_type)
-    fallback = f"{nomination.number}-{document}.{fmt}".encode("ascii", "ignore").decode()
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(built.filename)}"
+    return download_response(
+        built.content,
+        filename=built.filename,
+        fallback=f"{nomination.number}-{document}.{fmt}",
+        content_type=built.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -15,11 +15,10 @@ from jixing.http import AuthedRequest
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import (
-    learners_visible_to,
     matching_learners,
-    names_from_start,
     phone_mask_of,
     roles_visible_to,
+    searchable_learners,
 )
 from jixing.public.views import front as public_front
 from jixing.security.params import parse_int, search_text
@@ -98,9 +97,9 @@ def org_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def learner_list(request: AuthedRequest) -> HttpResponse:
-    rows = learners_visible_to(request.user).select_related("org").order_by("-total_points", "account_id")
+    rows, from_start = searchable_learners(request.user)
+    rows = rows.select_related("org").order_by("-total_points", "account_id")
     q = search_text(request.GET.get("q"))
-    from_start = names_from_start(request.user)
     if not q:
         return _list(request, "portal/learner_list.html", rows, names_from_start=from_start)
     rows = matching_learners(rows, q, from_start=from_start)

@@ -6,8 +6,6 @@ table of problems."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -19,6 +17,7 @@ from jixing.imports.domain.progress import job_status
 from jixing.imports.domain.queries import active_jobs, recent_jobs
 from jixing.imports.models import ImportJob
 from jixing.review.forms import ImportForm
+from jixing.security.downloads import download_response
 from jixing.security.net import client_ip
 from jixing.tables import TEMPLATES, template_bytes
 
@@ -97,7 +96,9 @@ def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpRespon
     spec = TEMPLATES.get(kind)
     if spec is None or fmt not in CONTENT_TYPES:
         raise Http404
-    response = HttpResponse(template_bytes(spec, fmt), content_type=CONTENT_TYPES[fmt])
-    filename = f"{spec.title}模板.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename={kind}.{fmt}; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download_response(
+        template_bytes(spec, fmt),
+        filename=f"{spec.title}模板.{fmt}",
+        fallback=f"{kind}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+    )

@@ -7,7 +7,7 @@ message → render or redirect.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +47,7 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.refusals import Refused
 from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
+from jixing.security.downloads import download_response
 from jixing.security.net import client_ip
 from jixing.security.params import parse_id, parse_ids, parse_int
 
@@ -264,22 +265,14 @@ def commendation(request: AuthedRequest) -> HttpResponse:
 def final_export(request: AuthedRequest) -> HttpResponse:
     campaign = _campaign(request)
     filename, content = export_final_list(campaign=campaign, actor=request.user, ip=client_ip(request))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=final-list.xlsx; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return download_response(content, filename=filename, fallback="final-list.xlsx", content_type=XLSX)
 
 
 def notice_response(built: BuiltNotice, *, fallback: str) -> HttpResponse:
-    """A notice as a download named 「…公示（2023年1月20日）.pdf」 (RFC 6266 filename*, ASCII fallback)."""
-    response = HttpResponse(built.content, content_type=built.content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename={fallback}; filename*=UTF-8''{quote(built.filename)}"
+    """A notice as a download named 「…公示（2023年1月20日）.pdf」."""
+    return download_response(
+        built.content, filename=built.filename, fallback=fallback, content_type=built.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

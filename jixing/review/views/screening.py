@@ -7,7 +7,7 @@ nomination → 404. Every change goes through one domain function (nominations/d
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,7 +53,7 @@ from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.refusals import Refused
 from jixing.review.forms import PickValues, ReasonForm, ScanForm, picks_from_post
-from jixing.security.downloads import protected_download
+from jixing.security.downloads import download_response, protected_download
 from jixing.security.net import client_ip
 from jixing.security.params import parse_ids, parse_int, search_text
 
@@ -306,13 +306,12 @@ def sheet_download(request: AuthedRequest, org_pk: int, fmt: str = "xlsx") -> Ht
     content, filename = export_sheet(
         recommendation_list=rl, actor=request.user, ip=client_ip(request), fmt="pdf" if pdf else "xlsx"
     )
-    response = HttpResponse(content, content_type=PDF if pdf else XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=list.{'pdf' if pdf else 'xlsx'}; filename*=UTF-8''{quote(filename)}"
+    return download_response(
+        content,
+        filename=filename,
+        fallback=f"list.{'pdf' if pdf else 'xlsx'}",
+        content_type=PDF if pdf else XLSX,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
