@@ -12,8 +12,10 @@ is refused unless `force` is given.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -134,28 +136,36 @@ def _create_people(province: Province, ids: dict[str, int], importer: User) -> S
         row_count=len(province.learners),
         is_current=True,
     )
+    # Written as an import writes them, by a plain INSERT of tuples: 30,000 model instances through
+    # bulk_create took half of a 申报推荐 demo's time. unit and the ranks in unit are left for
+    # refresh_figures, as the import derives them.
+    fields = [
+        "snapshot", "person_key", "org", "account_id", "name", "phone_masked", "id_masked", "total_points",
+        "annual_points", "national_total_rank", "national_annual_rank", "perfect_clearances", "is_real_name",
+        "is_shanxi_phone", "is_platform_staff",
+    ]  # fmt: skip
     rows = (
-        Learner(
-            snapshot=snapshot,
-            person_key=person_key(id_number=p.id_number, name=p.name, phone=p.phone),
-            org_id=ids[p.org_code],
-            account_id=p.account_id,
-            name=p.name,
+        (
+            snapshot.pk,
+            person_key(id_number=p.id_number, name=p.name, phone=p.phone),
+            ids[p.org_code],
+            p.account_id,
+            p.name,
             # As an import would: masked forms only (the full synthetic numbers are in the template files).
-            phone_masked=mask_phone(p.phone),
-            id_masked=mask_id_number(p.id_number),
-            total_points=p.total_points,
-            annual_points=p.annual_points,
-            national_total_rank=p.national_total_rank,
-            national_annual_rank=p.national_annual_rank,
-            perfect_clearances=p.perfect_clearances,
-            is_real_name=p.is_real_name,
-            is_shanxi_phone=p.is_shanxi_phone,
-            is_platform_staff=p.is_platform_staff,
+            mask_phone(p.phone),
+            mask_id_number(p.id_number),
+            p.total_points,
+            p.annual_points,
+            p.national_total_rank,
+            p.national_annual_rank,
+            p.perfect_clearances,
+            p.is_real_name,
+            p.is_shanxi_phone,
+            p.is_platform_staff,
         )
         for p in province.learners
     )
-    _bulk(Learner, rows)
+    _insert_rows(Learner, fields, rows)
     refresh_figures(snapshot)  # units and ranks in unit, as an import derives them
     roles = (
         Role(
@@ -171,6 +181,17 @@ def _create_people(province: Province, ids: dict[str, int], importer: User) -> S
     )
     _bulk(Role, roles)
     return snapshot
+
+
+def _insert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None:
+    """INSERT `rows` (tuples of `fields`' values, in that order) into `model`'s table, BATCH at a time."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)  # type: ignore[union-attr]
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, BATCH)):
+            cursor.executemany(sql, batch)
 
 
 def _bulk(model: type[Model], rows) -> None:
