@@ -129,6 +129,28 @@ def open_screening(page: Page, category: str) -> None:
     expect(page.get_by_role("heading", name=f"审核报送 · {category}")).to_be_visible()
 
 
+def click_and_confirm(page: Page, button, *, asks: str, unchanged=None) -> None:
+    """Click `button` of an irreversible action: it must ask first, with `asks` in its question. The first
+    answer is 取消 (and `unchanged()`, when given, must still hold: nothing was sent); the second 确定."""
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
+    button.click()
+    assert len(questions) == 1 and asks in questions[0], questions
+    if unchanged is not None:
+        assert unchanged()
+    page.once("dialog", answer(True))
+    button.click()
+    assert len(questions) == 2
+
+
 def see_message(page: Page, text: str) -> None:
     expect(page.locator("ul.messages")).to_contain_text(text)
 
@@ -189,7 +211,12 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     )
     reviewer.get_by_role("button", name="上传", exact=True).click()
     see_message(reviewer, "已上传盖章扫描件")
-    reviewer.get_by_role("button", name="报送推荐总表").click()
+    click_and_confirm(
+        reviewer,
+        reviewer.get_by_role("button", name="报送推荐总表"),
+        asks="共 1 项申报，学员标兵 1 项。报送后名单不能再修改",
+        unchanged=lambda: Nomination.objects.get(pk=nomination.pk).state == NominationState.SUBMITTED,
+    )
     see_message(reviewer, "报送省平台")
     walk.shot(reviewer, "list-submitted")
 
@@ -209,7 +236,9 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     see_message(province, "已将 1 项设为“拟入选”")
     walk.shot(province, "province-selected")
     province.get_by_role("link", name="发布公示", exact=True).click()
-    province.get_by_role("button", name="发布公示", exact=True).click()
+    click_and_confirm(
+        province, province.get_by_role("button", name="发布公示", exact=True), asks="拟入选的 1 项"
+    )
     see_message(province, "已发布公示 1 项")
     walk.shot(province, "province-published")
 
@@ -229,14 +258,21 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     expect(province.get_by_text("可以登记审批结果")).to_be_visible()
     province.get_by_label("批复文号").fill("晋宣字〔2026〕18号")
     province.get_by_label("批复日期").fill(timezone.localdate().isoformat())
-    province.get_by_role("button", name="登记审批").click()
+    click_and_confirm(
+        province, province.get_by_role("button", name="登记审批"), asks="公示中的 1 项将全部变为“已审批”"
+    )
     see_message(province, "审批通过 1 项")
     walk.shot(province, "province-approved")
 
     # 通报表扬 — the province commends; the final list shows the entry, inside and in public.
     world.clock.enter(PhaseKey.COMMEND)
     province.get_by_role("link", name="通报表扬", exact=True).click()
-    province.get_by_role("button", name="将已审批的 1 项通报表扬").click()
+    click_and_confirm(
+        province,
+        province.get_by_role("button", name="将已审批的 1 项通报表扬"),
+        asks="将已审批的 1 项通报表扬：表扬名单随即在公开页面发布",
+        unchanged=lambda: Nomination.objects.get(pk=nomination.pk).state == NominationState.APPROVED,
+    )
     see_message(province, "已通报表扬 1 项")
     final = province.locator("#final-list")
     expect(final).to_contain_text(name)

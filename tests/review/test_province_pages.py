@@ -1,5 +1,6 @@
 """The province's 汇总公示 pages: what they show and what their forms do."""
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -233,3 +234,30 @@ def test_publication_page_previews_the_window_of_a_chosen_start_day(client, worl
     body = client.get(reverse("review:province_publication") + "?starts_on=2026-09-30").content.decode()
     # National Day 2026: 10.1–10.7 off; 10.8, 10.9, 10.10 (a make-up Saturday), 10.12, 10.13.
     assert "自 <b>2026年9月30日</b> 起，<b>5</b> 个工作日，至 <b>2026年10月13日</b> 24时止" in body
+
+
+def _confirmations(body: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r'data-confirm="([^"]*)"', body)]
+
+
+def test_irreversible_province_actions_ask_first_with_counts_and_consequences(client, world):
+    # The question (confirm.js asks it before the form is sent) is written by the page: what will happen,
+    # to how many, and that it cannot be undone.
+    n = listed(world, "A1", state=S.SELECTED)
+    evaluated(world, n)
+    [publish_question] = _confirmations(client.get(reverse("review:province_publication")).content.decode())
+    assert "拟入选的 1 项将在公开页面公示" in publish_question and "发布后不能撤回" in publish_question
+    entry = publish(campaign=world.campaign, actor=world.users.province).entries.get()
+    submit_objection(entry=entry, name="赵六", phone="13900000000", content="积分有误")
+    questions = _confirmations(client.get(reverse("review:province_objections")).content.decode())
+    assert any("异议成立，撤销入选" in q and "记录后不能修改" in q for q in questions)
+    assert any("异议不成立，维持入选" in q for q in questions)
+    approval = _confirmations(client.get(reverse("review:province_approval")).content.decode())
+    assert approval == ["登记审批结果：公示中的 1 项将全部变为“已审批”，登记后不能修改。确定登记吗？"]
+    body = client.get(reverse("portal:nomination_detail", args=[n.pk])).content.decode()
+    assert any(f"确认撤销申报 {n.number} 的入选" in q for q in _confirmations(body))
+
+
+def test_every_page_loads_the_script_that_asks(client, world):
+    body = client.get(reverse("review:province_lists")).content.decode()
+    assert '/static/jixing/confirm.js"' in body

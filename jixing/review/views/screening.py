@@ -276,10 +276,12 @@ def list_page(request: AuthedRequest, org_pk: int) -> HttpResponse:
     rl = list_of(campaign=campaign, reporting_unit=unit)
     scan = latest_scan(rl) if rl else None
     is_screener = screened_unit(request.user) is not None
+    seats = seats_by_category(campaign=campaign, reporting_unit=unit, recommendation_list=rl)
     context = {
         "unit": unit,
         "list": rl,
-        "seats": seats_by_category(campaign=campaign, reporting_unit=unit, recommendation_list=rl),
+        "seats": seats,
+        "picked": sum(len(s.entries) for s in seats),
         "scan": scan,
         "scans": rl.scans.select_related("uploaded_by") if rl else [],
         "scan_outdated": scan is not None and rl is not None and not scan_is_current(rl, scan),
