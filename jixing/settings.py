@@ -376,6 +376,31 @@ if AUDIT_RETENTION_DAYS < 184:
         f"JIXING_AUDIT_RETENTION_DAYS must be at least 184, got {AUDIT_RETENTION_DAYS}"
     )
 
+# Each event's hash is an HMAC with JIXING_AUDIT_KEY, a secret kept outside the database: whoever can edit
+# the tables but cannot read the key cannot recompute the chain after an edit. `jixing audit checkpoint`
+# appends the chain head, signed with an Ed25519 key derived from it, to JIXING_AUDIT_CHECKPOINTS (an
+# append-only file outside the database) and mails it to JIXING_AUDIT_CHECKPOINT_EMAIL; `jixing audit
+# verify` holds the chain against every checkpoint, so rewriting history with the key, or cutting off the
+# tail, is seen too (jixing/audit/domain/; README, 审计). The key never changes: events and checkpoints
+# made with it verify only with it. Production refuses to start without it; development derives it from
+# SECRET_KEY and every command warns (audit.W001).
+AUDIT_KEY = env_str("JIXING_AUDIT_KEY", "")
+AUDIT_KEY_DERIVED = not AUDIT_KEY
+if PRODUCTION:
+    if AUDIT_KEY_DERIVED:
+        raise ImproperlyConfigured("JIXING_AUDIT_KEY must be set when JIXING_ENV=production (README: 审计)")
+    if len(AUDIT_KEY) < 32 or AUDIT_KEY in (SECRET_KEY, BLIND_INDEX_KEY, *ENCRYPTION_KEYS):
+        raise ImproperlyConfigured(
+            "JIXING_AUDIT_KEY must be at least 32 random characters of its own, different from "
+            "JIXING_SECRET_KEY, the encryption keys and JIXING_BLIND_INDEX_KEY"
+        )
+if AUDIT_KEY_DERIVED:
+    AUDIT_KEY = hashlib.sha256(b"jixing-development-audit-key:" + SECRET_KEY.encode()).hexdigest()
+AUDIT_CHECKPOINTS = Path(env_str("JIXING_AUDIT_CHECKPOINTS", str(DATA_DIR / "audit-checkpoints.jsonl")))
+AUDIT_CHECKPOINT_EMAILS = env_list("JIXING_AUDIT_CHECKPOINT_EMAIL", [])
+if AUDIT_CHECKPOINT_EMAILS and not EMAIL_ENABLED:
+    raise ImproperlyConfigured("JIXING_AUDIT_CHECKPOINT_EMAIL needs a mail server: set JIXING_EMAIL_HOST")
+
 # Every handler carries the filter that masks ID and phone numbers (jixing/security/logging.py): a handler
 # added here must carry it too (tests/security/test_logging.py checks).
 LOGGING = {

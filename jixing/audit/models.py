@@ -6,7 +6,7 @@ from django.db import models
 
 class AuditEvent(models.Model):
     """One append-only event. `hash` covers the event and the previous event's hash, so changing,
-    deleting or inserting any event breaks the chain from there on (`jixing audit-verify`)."""
+    deleting or inserting any event breaks the chain from there on (`jixing audit verify`)."""
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` was made (jixing/audit/domain/events.py): 1, a plain SHA-256, for the events written before
+    # the chain was keyed; 2, an HMAC-SHA256 with JIXING_AUDIT_KEY, for every event written since.
+    hash_version = models.PositiveSmallIntegerField("哈希方案", default=2)
 
     class Meta:
         verbose_name = "审计事件"

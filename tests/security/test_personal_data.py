@@ -106,6 +106,7 @@ def _start(tmp_path, **env: str) -> subprocess.CompletedProcess:
         "JIXING_ALLOWED_HOSTS": "jixing.example.gov.cn",
         "JIXING_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "JIXING_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        "JIXING_AUDIT_KEY": secrets.token_urlsafe(32),
     }
     settings = {k: v for k, v in {**production, **env}.items() if v is not None}
     base = {k: v for k, v in os.environ.items() if not k.startswith("JIXING_")}

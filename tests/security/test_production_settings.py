@@ -16,6 +16,7 @@ def _run(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
         "JIXING_ALLOWED_HOSTS": "jixing.example.gov.cn",
         "JIXING_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "JIXING_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        "JIXING_AUDIT_KEY": secrets.token_urlsafe(32),
     }
     base = {k: v for k, v in os.environ.items() if not k.startswith("JIXING_")}
     return subprocess.run(
@@ -61,3 +62,16 @@ def test_production_hashes_passwords_with_argon2(tmp_path):
     hasher, stored = result.stdout.splitlines()[-2:]
     assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert stored == "argon2 argon2"
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    result = _run(tmp_path, "check", JIXING_AUDIT_KEY="")
+    assert result.returncode == 1
+    assert "JIXING_AUDIT_KEY must be set when JIXING_ENV=production" in result.stderr
+
+
+def test_production_refuses_an_audit_key_shared_with_another_key(tmp_path):
+    key = secrets.token_urlsafe(32)
+    result = _run(tmp_path, "check", JIXING_BLIND_INDEX_KEY=key, JIXING_AUDIT_KEY=key)
+    assert result.returncode == 1
+    assert "JIXING_AUDIT_KEY must be at least 32 random characters of its own" in result.stderr
