@@ -2,6 +2,7 @@
 like the XLSX, an export event like the XLSX's; a link beside the XLSX one."""
 
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
+from jixing.nominations.enums import NominationState
 from tests.documents.pdf_reading import pdf_fonts, pdf_text
 from tests.review.screening_world import make_world
 from tests.review.test_screening_views import _pick_form
@@ -70,7 +72,33 @@ def test_sheet_pdf_of_an_empty_list_sends_back_without_an_event(client, world):
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_list_page_links_the_pdf_beside_the_xlsx(client, world):
+def test_list_page_links_the_pdf_beside_the_xlsx_once_there_is_a_valid_list_to_seal(client, world):
     client.force_login(world.users.taiyuan)
     body = client.get(_url(world, "list")).content.decode()
+    assert _url(world, "list_sheet") not in body and "还差 2 项" in body  # no picks, no scan
+    first, second, _ = world.nominations
+    client.post(reverse("review:screening_picks", args=[1]), _pick_form(world.nominations, [first, second]))
+    body = client.get(_url(world, "list")).content.decode()
     assert _url(world, "list_sheet") in body and _url(world, "list_sheet_pdf") in body
+    assert "还差 1 项" in body and "请上传盖章的推荐总表扫描件" in body
+
+
+def test_a_list_with_a_pick_the_rules_now_refuse_cannot_be_downloaded_for_sealing_or_sent(client, world):
+    first, second, third = world.nominations
+    client.force_login(world.users.taiyuan)
+    client.post(reverse("review:screening_picks", args=[1]), _pick_form(world.nominations, [first, second]))
+    third.state = NominationState.RECOMMENDED  # a seat taken outside the list: one left for two picks
+    third.save()
+    response = client.get(_url(world, "list_sheet_pdf"), follow=True)
+    assert response.redirect_chain == [(_url(world, "list"), 302)]
+    message = [str(m) for m in response.context["messages"]][-1]  # after the picks' own 已保存
+    assert (
+        message.startswith("推荐名单还有问题，改正后才能下载盖章用的推荐总表：")
+        and "超出名额（G.7）" in message
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    body = response.content.decode()
+    assert _url(world, "list_sheet") not in body and "还差 2 项" in body
+    assert re.search(
+        r'<button class="btn" type="submit" disabled data-confirm="[^"]*">报送推荐总表</button>', body
+    )

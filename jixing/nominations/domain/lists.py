@@ -13,6 +13,7 @@ first, then what transition() locks (the nomination, the Quota row, the audit he
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, overload
 
@@ -257,6 +258,59 @@ def _recheck(*, campaign: Campaign, reporting_unit: Org, entries: list[ListEntry
         left = seats_left(category=category, reporting_unit=reporting_unit)
         picks = [Pick(e.nomination_id, e.override_reason) for e in group]
         validate_picks(category=category, pool=pool, picks=picks, seats_left=left)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What still stands between an open list and its submission, as its checklist says it.
+
+    `pick_problems`: what submit_list's recheck would refuse in the picks today, one line per category
+    (a list with any cannot be sealed: its sheet is not given out for stamping); `scan_problem`: the
+    sealed scan missing or older than the list's last change ("" when current)."""
+
+    pick_problems: list[str]
+    scan_problem: str
+
+    @property
+    def can_seal(self) -> bool:
+        return not self.pick_problems
+
+    @property
+    def missing(self) -> list[str]:
+        return self.pick_problems + ([self.scan_problem] if self.scan_problem else [])
+
+
+def list_readiness(
+    *, campaign: Campaign, reporting_unit: Org, recommendation_list: RecommendationList | None
+) -> Readiness:
+    """The checklist of an open list (可以报送 / 还差 N 项), from the stored results as they are: the same
+    checks as submit_list makes again when it is sent. Reads only."""
+    scan_missing = "请上传盖章的推荐总表扫描件"
+    if recommendation_list is None:
+        return Readiness(["尚未选入推荐对象：请先在各项目中审核选入"], scan_missing)
+    entries = list(
+        recommendation_list.entries.select_related("category").order_by("category__number", "position")
+    )
+    if not entries:
+        return Readiness(["推荐名单为空：请先在各项目中审核选入"], scan_missing)
+    problems = []
+    by_category: dict[int, list[ListEntry]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.category_id, []).append(entry)
+    for group in by_category.values():
+        category = group[0].category
+        try:
+            _recheck(campaign=campaign, reporting_unit=reporting_unit, entries=group)
+        except ListRefused as exc:
+            problems.append(f"“{category.name}”：{exc.message}")
+    scan = latest_scan(recommendation_list)
+    if scan is None:
+        scan_problem = scan_missing
+    elif not scan_is_current(recommendation_list, scan):
+        scan_problem = "推荐名单在上传盖章扫描件之后有改动：请重新下载推荐总表，盖章后上传新的扫描件"
+    else:
+        scan_problem = ""
+    return Readiness(problems, scan_problem)
 
 
 def reopen_list(

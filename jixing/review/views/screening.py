@@ -28,6 +28,7 @@ from jixing.nominations.domain.list_picks import in_screen_phase, list_is_open, 
 from jixing.nominations.domain.lists import (
     latest_scan,
     list_of,
+    list_readiness,
     reopen_list,
     screen_out,
     set_picks,
@@ -282,6 +283,13 @@ def list_page(request: AuthedRequest, org_pk: int) -> HttpResponse:
         "list": rl,
         "seats": seats,
         "picked": sum(len(s.entries) for s in seats),
+        # The checklist of an open list (可以报送 / 还差 N 项): its sheet is given out for sealing and the
+        # list is sent only when nothing is missing.
+        "readiness": (
+            list_readiness(campaign=campaign, reporting_unit=unit, recommendation_list=rl)
+            if not (rl and rl.is_submitted)
+            else None
+        ),
         "scan": scan,
         "scans": rl.scans.select_related("uploaded_by") if rl else [],
         "scan_outdated": scan is not None and rl is not None and not scan_is_current(rl, scan),
@@ -304,6 +312,14 @@ def sheet_download(request: AuthedRequest, org_pk: int, fmt: str = "xlsx") -> Ht
     if rl is None or not rl.entries.exists():
         messages.error(request, "推荐名单为空：请先在各项目中选入推荐对象")
         return redirect("review:list", org_pk=unit.pk)
+    if not rl.is_submitted:
+        readiness = list_readiness(campaign=campaign, reporting_unit=unit, recommendation_list=rl)
+        if not readiness.can_seal:
+            messages.error(
+                request,
+                "推荐名单还有问题，改正后才能下载盖章用的推荐总表：" + "；".join(readiness.pick_problems),
+            )
+            return redirect("review:list", org_pk=unit.pk)
     pdf = fmt == "pdf"
     content, filename = export_sheet(
         recommendation_list=rl, actor=request.user, ip=client_ip(request), fmt="pdf" if pdf else "xlsx"

@@ -11,7 +11,7 @@ from jixing.audit.models import AuditEvent
 from jixing.nominations.domain.attachments import UploadRefused
 from jixing.nominations.domain.evaluation import evaluate_campaign
 from jixing.nominations.domain.list_picks import ListRefused, Pick
-from jixing.nominations.domain.lists import reopen_list, screen_out, set_picks, submit_list
+from jixing.nominations.domain.lists import list_readiness, reopen_list, screen_out, set_picks, submit_list
 from jixing.nominations.domain.sealed_scans import add_sealed_scan
 from jixing.nominations.domain.sheet import sheet_title
 from jixing.nominations.domain.states import Action
@@ -353,3 +353,31 @@ def test_seats_follow_the_quota_row(world):
 )
 def test_sheet_title_follows_the_campaign_name(name, title):
     assert sheet_title(SimpleNamespace(name=name)) == title
+
+
+def _readiness(world):
+    rl = RecommendationList.objects.filter(reporting_unit=world.tree["taiyuan"]).first()
+    return list_readiness(
+        campaign=world.campaign, reporting_unit=world.tree["taiyuan"], recommendation_list=rl
+    )
+
+
+def test_list_readiness_says_what_is_missing_before_it_is_printed_or_sent(world):
+    assert _readiness(world).missing == [
+        "尚未选入推荐对象：请先在各项目中审核选入",
+        "请上传盖章的推荐总表扫描件",
+    ]
+    first, second, third = world.nominations
+    _pick(world, first, second)
+    readiness = _readiness(world)
+    assert readiness.can_seal and readiness.missing == ["请上传盖章的推荐总表扫描件"]
+    add_sealed_scan(campaign=world.campaign, upload=pdf_upload(), actor=world.users.taiyuan)
+    assert _readiness(world).missing == []
+    # What submit_list would refuse is on the checklist before anyone prints: a seat taken outside the list.
+    third.state = S.RECOMMENDED
+    third.save()
+    readiness = _readiness(world)
+    assert not readiness.can_seal
+    assert readiness.pick_problems == ["“学员标兵”：“学员标兵”还可推荐 1 个，选了 2 个，超出名额（G.7）"]
+    with pytest.raises(ListRefused, match="还可推荐 1 个，选了 2 个"):
+        _submit(world)
