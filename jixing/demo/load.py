@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max, Model, ProtectedError
+from django.db.models import Field, Max, Model, ProtectedError
 
 from jixing.accounts.models import User
 from jixing.announcements.models import Announcement, AnnouncementEntry, Approval, Objection
@@ -186,12 +186,18 @@ def _create_people(province: Province, ids: dict[str, int], importer: User) -> S
 def _insert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None:
     """INSERT `rows` (tuples of `fields`' values, in that order) into `model`'s table, BATCH at a time."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)  # type: ignore[union-attr]
+    columns = ", ".join(connection.ops.quote_name(_column(model, f)) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     rows = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(islice(rows, BATCH)):
             cursor.executemany(sql, batch)
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column, f"{model.__name__}.{name} has no column"
+    return field.column
 
 
 def _bulk(model: type[Model], rows) -> None:
