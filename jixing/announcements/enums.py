@@ -19,3 +19,10 @@ class WindowState(models.TextChoices):
     UPCOMING = "upcoming", "尚未开始受理"
     OPEN = "open", "受理反映中"
     CLOSED = "closed", "公示期已结束"
+
+
+class CertificateKind(models.TextChoices):
+    """What a commended nomination receives: a person a certificate, a unit (categories 8 and 9) a plaque."""
+
+    CERTIFICATE = "certificate", "证书"
+    PLAQUE = "plaque", "奖牌"

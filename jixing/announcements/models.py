@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 
-from jixing.announcements.enums import ObjectionOutcome
+from jixing.announcements.enums import CertificateKind, ObjectionOutcome
 from jixing.people.fields import EncryptedCharField
 
 
@@ -121,3 +121,42 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_ref}（{self.approved_on:%Y-%m-%d}）"
+
+
+class Certificate(models.Model):
+    """The certificate (a commended person) or plaque (a commended unit) of one commended nomination,
+    issued at 通报表扬 (announcements.domain.certificates.issue_certificates) and revoked when the
+    commendation is withdrawn. Holder, unit and category are copied at issue, so the public verification
+    page (public/verify/<serial>/) reads these columns and nothing else."""
+
+    nomination = models.OneToOneField(
+        "nominations.Nomination", on_delete=models.PROTECT, related_name="certificate"
+    )
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="certificates")
+    # 「JX2022-01-0007」: campaign year, category number, sequence within the category in official order.
+    serial = models.CharField("证书编号", max_length=32, unique=True)
+    kind = models.CharField("类型", max_length=16, choices=CertificateKind.choices)
+    holder = models.CharField("获得者", max_length=200)
+    unit = models.CharField("所在单位", max_length=200, blank=True)
+    category_name = models.CharField("项目", max_length=32)
+    category_number = models.PositiveSmallIntegerField("项目序号")
+    engraving = models.TextField("奖牌刻字", blank=True)
+    issued_at = models.DateTimeField("颁发时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.TextField("撤销理由", blank=True)
+
+    class Meta:
+        verbose_name = "证书和奖牌"
+        verbose_name_plural = "证书和奖牌"
+        ordering = ["campaign", "category_number", "serial"]
+
+    def __str__(self) -> str:
+        return f"{self.serial} {self.holder}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_plaque(self) -> bool:
+        return self.kind == CertificateKind.PLAQUE

@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     NOMINATION_OBJECTION_HANDLED = "nomination.objection_handled", "公示异议处理"
     ATTACHMENT_DOWNLOAD = "attachment.download", "下载材料"
     NOMINATION_DOCUMENT_DOWNLOAD = "nomination.document_download", "下载报名表或承诺书"
+    PACKAGE_BUILD = "package.build", "生成材料包"
+    PACKAGE_DOWNLOAD = "package.download", "下载材料包"
     # A reporting unit's 推荐总表.
     LIST_PICK = "list.pick", "选入推荐名单"
     LIST_UNPICK = "list.unpick", "移出推荐名单"
@@ -40,6 +42,9 @@ class AuditAction(models.TextChoices):
     ANNOUNCEMENT_APPROVE = "announcement.approve", "登记审批"
     ANNOUNCEMENT_COMMEND = "announcement.commend", "通报表扬"
     ANNOUNCEMENT_DOCUMENT_DOWNLOAD = "announcement.document_download", "下载公示或表扬通报"
+    CERTIFICATE_ISSUE = "certificate.issue", "颁发证书和奖牌"
+    CERTIFICATE_REVOKE = "certificate.revoke", "撤销证书或奖牌"
+    CERTIFICATE_DOWNLOAD = "certificate.download", "下载证书或奖牌"
     PHASE_EXTEND = "phase.extend", "延长阶段窗口"
     # Imports and exports.
     ORGS_IMPORT = "orgs.import", "导入组织架构"

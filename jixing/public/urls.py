@@ -11,4 +11,5 @@ urlpatterns = [
     path("entries/<int:pk>/objection/", views.objection, name="objection"),
     path("objections/", views.receipt_lookup, name="receipt_lookup"),
     path("objections/<slug:receipt>/", views.objection_received, name="objection_received"),
+    path("verify/<str:serial>/", views.verify, name="verify"),
 ]

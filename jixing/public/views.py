@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from jixing.announcements.domain.certificates import certificate_by_serial, normalise_serial
 from jixing.announcements.domain.notices import NoticeFormat, build_announcement_notice, public_announcement
 from jixing.announcements.domain.objections import (
     REAL_NAME_REQUIRED,
@@ -159,3 +160,11 @@ def _lookup_page(
 ) -> HttpResponse:
     context = {"the_campaign": current_campaign(), "error": error, "typed_receipt": typed[:32]}
     return render(request, "public/receipt_lookup.html", context, status=status)
+
+
+def verify(request: HttpRequest, serial: str) -> HttpResponse:
+    """证书核验, the address of a certificate's or plaque's QR code: holder, category and campaign of a
+    valid one; 「已撤销」 for a revoked one; a 404 page saying the serial is unknown for any other."""
+    certificate = certificate_by_serial(serial)
+    context = {"certificate": certificate, "serial": normalise_serial(serial)[:40]}
+    return render(request, "public/verify.html", context, status=200 if certificate else 404)

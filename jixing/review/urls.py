@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixing.review.views import decisions, imports, province, screening
+from jixing.review.views import certificates, decisions, imports, packages, province, screening, statistics
 
 app_name = "review"
 urlpatterns = [
@@ -31,6 +31,23 @@ urlpatterns = [
         name="province_commendation_pdf",
     ),
     path(
+        "province/commendation/certificates/<int:pk>.pdf",
+        certificates.certificate_pdf,
+        name="province_certificate_pdf",
+    ),
+    path(
+        "province/commendation/plaques.xlsx",
+        certificates.plaque_sheet,
+        {"fmt": "xlsx"},
+        name="province_plaques_xlsx",
+    ),
+    path(
+        "province/commendation/plaques.pdf",
+        certificates.plaque_sheet,
+        {"fmt": "pdf"},
+        name="province_plaques_pdf",
+    ),
+    path(
         "province/publication/<int:pk>/notice.docx",
         province.announcement_notice,
         {"fmt": "docx"},
@@ -44,6 +61,11 @@ urlpatterns = [
     ),
     path("province/phases/", province.phases, name="province_phases"),
     path("province/phases/<int:pk>/extend/", province.phase_extend, name="province_phase_extend"),
+    # 统计 (the province; a reporting unit's reviewers their own unit's part)
+    path("statistics/", statistics.province, name="statistics"),
+    path("statistics/statistics.xlsx", statistics.province_export, name="statistics_export"),
+    path("statistics/<int:org_pk>/", statistics.unit, name="statistics_unit"),
+    path("statistics/<int:org_pk>/statistics.xlsx", statistics.unit_export, name="statistics_unit_export"),
     # 审核报送 (reporting units' reviewers; reopening by the province)
     path("screening/", screening.index, name="screening"),
     path("screening/<int:number>/", screening.category, name="screening_category"),
@@ -56,4 +78,10 @@ urlpatterns = [
     path("lists/<int:org_pk>/scans/<int:scan_pk>/", screening.scan_download, name="list_scan"),
     path("lists/<int:org_pk>/submit/", screening.submit, name="list_submit"),
     path("lists/<int:org_pk>/reopen/", screening.reopen, name="list_reopen"),
+    # 材料打包 (a reporting unit's reviewers for their unit; the province for any unit or a category)
+    path("lists/<int:org_pk>/package/", packages.unit_package_start, name="package_unit_start"),
+    path("province/lists/<int:number>/package/", packages.category_package_start, name="package_category_start"),
+    path("packages/<int:pk>/", packages.package, name="package"),
+    path("packages/<int:pk>/panel/", packages.package_panel, name="package_panel"),
+    path("packages/<int:pk>/download/", packages.package_download, name="package_download"),
 ]

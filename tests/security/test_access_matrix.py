@@ -60,12 +60,22 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "review:province_announcement_pdf": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_commendation_docx": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_commendation_pdf": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    # No certificate in the access world: the province's download of one is a 404 (tests/announcements/
+    # test_certificates.py downloads real ones); the plaques' files redirect with 「尚无…」.
+    "review:province_certificate_pdf": ("get", {}, (L, 403, 403, 403, 403, 404)),
+    "review:province_plaques_xlsx": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:province_plaques_pdf": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_phases": ("get", {}, (L, 403, 403, 403, 403, OK)),
     "review:province_phase_extend": ("post", {}, (L, 403, 403, 403, 403, OK)),
     "review:screening": ("get", {}, (L, 403, 403, OK, OK, 403)),
     "review:screening_category": ("get", {}, (L, 403, 403, OK, OK, 403)),
     "review:screening_picks": ("post", {}, (L, 403, 403, OK, OK, 403)),
     "review:screening_act": ("post", {}, (L, 403, 403, OK, 404, 403)),
+    # 统计: the province's page (a reviewer is sent on to his own unit's), each unit's part for its reviewers.
+    "review:statistics": ("get", {}, (L, 403, 403, OK, OK, OK)),
+    "review:statistics_export": ("get", {}, (L, 403, 403, 403, 403, OK)),
+    "review:statistics_unit": ("get", {}, (L, 403, 403, OK, 404, OK)),
+    "review:statistics_unit_export": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list_sheet": ("get", {}, (L, 403, 403, OK, 404, OK)),
     "review:list_sheet_pdf": ("get", {}, (L, 403, 403, OK, 404, OK)),
@@ -81,6 +91,8 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
     "public:announcement_pdf": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:objection": ("get", {}, (OK, OK, OK, OK, OK, OK)),
     "public:objection_received": ("get", {}, (OK, OK, OK, OK, OK, OK)),
+    # An unknown serial (the access world has no certificate): the verification page says so, as a 404.
+    "public:verify": ("get", {}, (404, 404, 404, 404, 404, 404)),
     "notifications:inbox": ("get", {}, (L, OK, OK, OK, OK, OK)),
     "notifications:read_all": ("post", {}, (L, OK, OK, OK, OK, OK)),
     "login": ("get", {}, (OK, OK, OK, OK, OK, OK)),
@@ -93,7 +105,8 @@ ACCESS: dict[str, tuple[str, dict, tuple]] = {
 
 
 def _kwargs(name: str, converters: list[str], ids: dict) -> dict:
-    fixed = {"number": 1, "kind": "orgs", "fmt": "xlsx", "rule_id": "G.1", "action": "return"}
+    fixed = {"number": 1, "kind": "orgs", "fmt": "xlsx", "rule_id": "G.1", "action": "return",
+             "serial": "JX2022-01-0001"}  # fmt: skip
     pk_of = {"public:objection": "entry_pk", "review:province_objection_handle": "objection_pk",
              "review:province_phase_extend": "phase_pk", "review:import_job": "job_pk",
              "review:import_job_panel": "job_pk", "review:province_announcement_docx": "announcement_pk",

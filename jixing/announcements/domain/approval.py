@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.accounts.permissions import is_province_admin
+from jixing.announcements.domain.certificates import issue_certificates
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Announcement, Approval, Objection
 from jixing.audit.domain.events import record_event
@@ -117,7 +118,9 @@ def commend(*, campaign: Campaign, actor, now: datetime | None = None, ip: str |
 
     Refused with ApprovalRefused (nothing changed) outside that phase or with nothing approved.
     Side effects, in one transaction: each nomination COMMENDED through transition() (audit event,
-    notification of the people concerned); an audit event `announcement.commend`. Returns the count.
+    notification of the people concerned); an audit event `announcement.commend`; a certificate for each
+    person and a plaque for each unit (certificates.issue_certificates, its own audit event). Returns the
+    count.
     """
     if not is_province_admin(actor):
         raise PermissionDenied("只有省平台管理员可以通报表扬")
@@ -145,4 +148,5 @@ def commend(*, campaign: Campaign, actor, now: datetime | None = None, ip: str |
             after={"nominations": [n.number for n in approved]},
             ip=ip,
         )
+        issue_certificates(campaign=campaign, actor=actor, now=now, ip=ip)
     return len(approved)

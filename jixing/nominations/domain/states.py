@@ -88,8 +88,9 @@ MOVES: tuple[Move, ...] = (
     _move(Action.WITHDRAW, S.PUBLISHED, S.WITHDRAWN, {V}, {ANNOUNCE, COMMEND}, needs_reason=True),
     _move(Action.WITHDRAW, S.APPROVED, S.WITHDRAWN, {V}, {ANNOUNCE, COMMEND}, needs_reason=True),
     _move(Action.APPROVE, S.PUBLISHED, S.APPROVED, {V}, {ANNOUNCE, COMMEND}),
-    # 通报表扬
+    # 通报表扬; a commendation withdrawn revokes its certificate or plaque (transitions._move).
     _move(Action.COMMEND, S.APPROVED, S.COMMENDED, {V}, {COMMEND}),
+    _move(Action.WITHDRAW, S.COMMENDED, S.WITHDRAWN, {V}, {COMMEND}, needs_reason=True),
 )
 
 _BY_KEY: dict[tuple[str, str], Move] = {(m.action, m.source): m for m in MOVES}

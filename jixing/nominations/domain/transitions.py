@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
+from jixing.announcements.domain.certificates import revoke_certificate
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.phases import phase_problem
@@ -207,6 +208,9 @@ def _move(
             after={"state": locked.state, "reason": reason.strip()},
             ip=ip,
         )
+        if move.source == S.COMMENDED:
+            # A withdrawn commendation: its certificate says so on the public verification page.
+            revoke_certificate(locked, reason=reason, actor=actor, now=now, ip=ip)
         mark_changed(locked.campaign, [locked])
         if move.action in NOTIFIED_ACTIONS:
             subject = locked.nominee_name or locked.number

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from jixing.announcements.domain import queries
 from jixing.announcements.domain.approval import approval_blockers, commend, record_approval
+from jixing.announcements.domain.certificates import certificates_by_nomination
 from jixing.announcements.domain.exports import export_final_list, final_entries
 from jixing.announcements.domain.notices import (
     BuiltNotice,
@@ -43,6 +44,7 @@ from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
+from jixing.nominations.domain.packages import category_scope_key, scope_packages
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.refusals import Refused
@@ -87,6 +89,7 @@ def lists(request: AuthedRequest) -> HttpResponse:
         "reporting_units": queries.reporting_units(),
         "states": [(s, S(s).label) for s in S.values if s in S.listed_states()],
         "filters": {"category": category.number, "unit": unit_id, "state": state},
+        "packages": scope_packages(campaign, category_scope_key(category)),
     }
     return render(request, "review/province/lists.html", context)
 
@@ -253,9 +256,14 @@ def commendation(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"已通报表扬 {count} 项")
         return redirect("review:province_commendation")
     phase = campaign.phase_at()
+    entries = final_entries(campaign=campaign)
+    certificates = certificates_by_nomination(campaign)
     context = {
         "approved": queries.state_count(campaign=campaign, state=S.APPROVED),
-        "entries": final_entries(campaign=campaign),
+        "entries": entries,
+        "rows": [(e, certificates.get(e.nomination.pk)) for e in entries],
+        "certificate_count": sum(1 for c in certificates.values() if not c.is_plaque and not c.is_revoked),
+        "plaque_count": sum(1 for c in certificates.values() if c.is_plaque and not c.is_revoked),
         "in_commend_phase": phase is not None and phase.key == PhaseKey.COMMEND,
     }
     return render(request, "review/province/commendation.html", context)
