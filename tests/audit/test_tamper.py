@@ -160,3 +160,15 @@ def test_tamper_events_after_the_last_checkpoint_are_covered_by_the_key_alone():
     assert verify_audit().problems == []
     _rewrite(3, rehash=_without_key, summary="又改过")
     assert [(p.seq, p.reason) for p in verify_audit().problems] == [(3, "事件内容与其哈希不符（事件被修改）")]
+
+
+def test_tamper_renumbered_event_breaks_its_own_hash_too():
+    """The sequence number is hashed as well: renumbering an event is not only a gap in the numbers."""
+    _events(1)
+    AuditEvent.objects.filter(seq=1).update(seq=2)
+    AuditHead.objects.update(last_seq=2)
+    event_id = AuditEvent.objects.get(seq=2).pk
+    assert [str(p) for p in verify_chain()] == [
+        f"事件 #2（id {event_id}）：序号不连续：应为 1，实为 2（有事件被删除或插入）",
+        f"事件 #2（id {event_id}）：事件内容与其哈希不符（事件被修改）",
+    ]
