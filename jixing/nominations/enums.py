@@ -41,6 +41,11 @@ class NominationState(models.TextChoices):
         return UNIT_PLACE_STATES
 
     @classmethod
+    def nominated_states(cls) -> frozenset[NominationState]:
+        """Past the draft (申报数): sent to the unit or up, returned, rejected or withdrawn alike."""
+        return NOMINATED_STATES
+
+    @classmethod
     def submitted_list_states(cls) -> frozenset[NominationState]:
         """On a reporting unit's submitted list (报送 and beyond): it uses a seat of its quota (G.7)."""
         return SUBMITTED_LIST_STATES
@@ -60,6 +65,7 @@ _S = NominationState
 RELEASED_STATES = frozenset({_S.WITHDRAWN, _S.REJECTED})
 EDITABLE_STATES = frozenset({_S.DRAFT, _S.RETURNED, _S.AWAITING_UNIT})
 UNRANKED_STATES = RELEASED_STATES | {_S.DRAFT, _S.AWAITING_UNIT, _S.RETURNED}
+NOMINATED_STATES = frozenset(_S) - {_S.DRAFT}
 UNIT_PLACE_STATES = frozenset(_S) - {_S.DRAFT, _S.AWAITING_UNIT, _S.WITHDRAWN, _S.REJECTED}
 SUBMITTED_LIST_STATES = frozenset(
     {_S.RECOMMENDED, _S.SELECTED, _S.NOT_SELECTED, _S.PUBLISHED, _S.APPROVED, _S.COMMENDED}
@@ -85,3 +91,21 @@ class ListState(models.TextChoices):
 
     OPEN = "open", "未报送"
     SUBMITTED = "submitted", "已报送"
+
+
+class PackageScope(models.TextChoices):
+    """What an evidence package holds: one reporting unit's nominations, or one category's province-wide."""
+
+    UNIT = "unit", "报送单位"
+    CATEGORY = "category", "评选项目"
+
+
+class PackageState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "打包中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    INTERRUPTED = "interrupted", "中断"  # its worker died; written when the next build of its scope starts
+
+
+PACKAGE_ACTIVE_STATES = (PackageState.QUEUED, PackageState.RUNNING)

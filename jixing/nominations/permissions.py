@@ -37,3 +37,6 @@ def screens(user, reporting_unit: Org | None) -> bool:
 rules.add_perm("nominations.view_list", is_province_admin | screens)
 # Sending a submitted list back to its reporting unit: the province only.
 rules.add_perm("nominations.reopen_list", is_province_admin)
+# The statistics (the object is a reporting unit, or None for the whole province): a unit's own reviewers
+# see its part; the province sees every unit's and the totals.
+rules.add_perm("nominations.view_statistics", is_province_admin | screens)
