@@ -30,6 +30,32 @@ def people_concerned(nomination) -> list[User]:
     return list(User.objects.filter(query, is_active=True).distinct())
 
 
+def recommenders_of(nomination) -> list[User]:
+    """Who sends the nomination up: its recommending unit's admins (or that org's reviewers, when the
+    recommending org is a reporting unit) — whom a learner's 提交给单位确认 waits for."""
+    return list(
+        User.objects.filter(
+            org_id=nomination.recommending_org_id,
+            role__in=[UserRole.UNIT_ADMIN, UserRole.REPORTING_REVIEWER],
+            is_active=True,
+        )
+    )
+
+
+def reviewers_of(reporting_unit_id: int | None) -> list[User]:
+    """The reporting unit's reviewers, who screen what its units send up."""
+    if reporting_unit_id is None:
+        return []
+    return list(
+        User.objects.filter(org_id=reporting_unit_id, role=UserRole.REPORTING_REVIEWER, is_active=True)
+    )
+
+
+def province_admins() -> list[User]:
+    """The province's admins, who receive the lists and handle objections."""
+    return list(User.objects.filter(role=UserRole.PROVINCE_ADMIN, is_active=True))
+
+
 def notify(recipients: Iterable[User], *, message: str, nomination=None) -> None:
     """Queue notices to be written once the surrounding transaction commits (never for a rolled-back change)."""
     recipients = list(recipients)

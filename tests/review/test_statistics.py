@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from jixing.accounts.enums import UserRole
 from jixing.campaigns.models import Quota
+from jixing.documents.statistics import HEADERS
 from jixing.eligibility.outcomes import Status
 from jixing.nominations.domain.statistics import Figures, campaign_statistics, export_statistics
 from jixing.nominations.enums import NominationState as S
@@ -152,7 +153,7 @@ def test_statistics_xlsx_reads_back_with_the_figures(client):
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     rows = _sheet_rows(response.content)
-    assert rows[2] == ("报送单位", "项目", "草稿", "申报数", "符合条件", "已报送", "名额", "名额使用", "拟入选", "已表扬")
+    assert rows[2] == HEADERS == ("报送单位", "项目", "草稿", "申报数", "符合条件", "已报送", "名额", "名额使用", "拟入选", "已表扬")  # fmt: skip
     by_key = {(r[0], r[1]): r[2:] for r in rows[3:]}
     assert by_key[("太原市通讯站", "学员标兵")] == (1, 8, 5, 3, 4, 0.75, 2, 1)
     assert by_key[("太原市通讯站", "挑战达人")] == (0, 0, 0, 0, 0, None, 0, 0)

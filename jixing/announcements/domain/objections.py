@@ -20,7 +20,7 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
-from jixing.notifications.domain import notify, people_concerned
+from jixing.notifications.domain import notify, people_concerned, province_admins
 from jixing.refusals import Refused
 from jixing.tables.checks import check_mobile
 from jixing.tables.columns import CellProblem
@@ -157,7 +157,7 @@ def submit_objection(
     Side effects, in one transaction: the objection stored with the sender's address; an audit event
     `nomination.objection_received` on the nomination (receipt only: the objector's name and phone stay
     in the objection); the people concerned are told on commit that the nomination was objected to,
-    without who objected or what was said.
+    without who objected or what was said, and the province's admins that an objection waits for them.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -187,6 +187,12 @@ def submit_objection(
             people_concerned(nomination),
             message=f"申报 {nomination.number}（{nomination.category.name} · {entry.display_name}）"
             "在公示期间收到实名反映，省平台将核查处理。",
+            nomination=nomination,
+        )
+        notify(
+            province_admins(),
+            message=f"收到对申报 {nomination.number}（{nomination.category.name} · {entry.display_name}）"
+            f"的实名反映，受理编号 {objection.receipt}，请在“汇总公示 · 公示异议”中核查处理。",
             nomination=nomination,
         )
     return objection

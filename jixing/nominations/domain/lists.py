@@ -42,6 +42,7 @@ from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry, Nomination, RecommendationList, SealedScan
 from jixing.nominations.permissions import screened_unit
+from jixing.notifications.domain import notify, province_admins
 from jixing.orgs.models import Org
 
 
@@ -196,7 +197,8 @@ def submit_list(
     after its last change; checks every pick again (pickable, within seats, reasons for overrides);
     moves every picked nomination by Action.RECOMMEND through list_transition() (which enforces G.8 and
     G.7 with the Quota row locked, writes its audit event and queues its notices); marks the list
-    submitted (time, who) and writes a "list.submit" audit event. Any refusal raises ListRefused and
+    submitted (time, who), writes a "list.submit" audit event and tells the province's admins on commit
+    (a notice with the count per category). Any refusal raises ListRefused and
     rolls everything back: no nomination moves and the list stays open. Reads stored eligibility
     results, made fresh first (evaluation.ensure_fresh).
     """
@@ -242,9 +244,21 @@ def submit_list(
                 },
                 ip=ip,
             )
+            notify(
+                province_admins(),
+                message=f"{reporting_unit.name} 报送了推荐总表（{_count_by_category(entries)}），请在“汇总公示 · 名单核对”中核对。",
+            )
     except TransitionRefused as exc:
         raise ListRefused(f"报送未完成，推荐名单未作任何改动：{exc}", rule_id=exc.rule_id) from exc
     return rl
+
+
+def _count_by_category(entries: Sequence[ListEntry]) -> str:
+    """「学员标兵 2 个、优秀学员 1 个」, in the list's order."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.category.name] = counts.get(entry.category.name, 0) + 1
+    return "、".join(f"{name} {count} 个" for name, count in counts.items())
 
 
 def _recheck(*, campaign: Campaign, reporting_unit: Org, entries: list[ListEntry]) -> None:

@@ -25,7 +25,7 @@ from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.states import LIST_ACTIONS, Action, Move, Party, find_move, parties_for
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
-from jixing.notifications.domain import notify, people_concerned
+from jixing.notifications.domain import notify, people_concerned, recommenders_of, reviewers_of
 from jixing.orgs.models import Org
 from jixing.refusals import Refused
 
@@ -34,6 +34,11 @@ from jixing.refusals import Refused
 NOTIFIED_ACTIONS = frozenset(
     {Action.RETURN, Action.REJECT, Action.RECOMMEND, Action.PUBLISH, Action.WITHDRAW, Action.COMMEND}
 )
+
+# Hand-overs: moves that put the nomination before someone else, who is told it waits for him (besides
+# the people concerned of NOTIFIED_ACTIONS). 提交给单位确认 → the unit's admins; 提交申报 → the reporting
+# unit's reviewers. 报送 (the whole list) tells the province in lists.submit_list.
+HANDOVER_ACTIONS = frozenset({Action.APPLY, Action.SUBMIT})
 
 # The old name of NominationState.submitted_list_states(), still imported.
 ON_SUBMITTED_LIST = S.submitted_list_states()
@@ -220,5 +225,20 @@ def _move(
                 message=text + (f"。理由：{reason.strip()}" if reason.strip() else ""),
                 nomination=locked,
             )
+        if move.action in HANDOVER_ACTIONS:
+            _hand_over(locked, move.action, actor=actor)
     nomination.state, nomination.submitted_at = locked.state, locked.submitted_at
     return nomination
+
+
+def _hand_over(nomination: Nomination, action: str, *, actor) -> None:
+    """Tell whoever the nomination now waits for (HANDOVER_ACTIONS), the actor himself aside."""
+    subject = nomination.nominee_name or nomination.number
+    what = f"{nomination.number}（{nomination.category.name} · {subject}）"
+    if action == Action.APPLY:
+        recipients = recommenders_of(nomination)
+        message = f"学员本人提交了申报 {what}，等待本单位确认：请核对后申报，或退回修改。"
+    else:
+        recipients = reviewers_of(nomination.reporting_unit_id)
+        message = f"{nomination.recommending_org.name} 提交了申报 {what}，等待审核。"
+    notify([user for user in recipients if user.pk != actor.pk], message=message, nomination=nomination)
