@@ -52,6 +52,8 @@ def _canonical(event: AuditEvent) -> bytes:
 
 
 def event_hash(event: AuditEvent) -> str:
+    """HMAC-SHA256 with settings.AUDIT_KEY over every field that describes the event and the previous
+    event's hash; a plain SHA-256 for the events written before the key existed (hash_version 1)."""
     if event.hash_version == UNKEYED:
         return hashlib.sha256(_canonical(event)).hexdigest()
     return hmac.new(settings.AUDIT_KEY.encode(), _canonical(event), hashlib.sha256).hexdigest()
