@@ -8,6 +8,7 @@ Extending a window: only by a province admin, only with a recorded reason.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -91,3 +92,41 @@ def extend_phase(phase: Phase, *, ends_at: datetime, reason: str, actor, ip: str
         )
     phase.ends_at = ends_at
     return phase
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The next date the campaign's users work towards: the running phase's end, or, between phases, the
+    next phase's start."""
+
+    phase: Phase
+    at: datetime
+    is_end: bool  # the end of the running phase (截止); False: the start of the next one (开始)
+    days_left: int  # whole calendar days in Asia/Shanghai from today to that day (0: today)
+
+    @property
+    def text(self) -> str:
+        """「申报推荐截止：2026年12月9日 16:00（还有 3 天）」, in Beijing time."""
+        local = timezone.localtime(self.at)
+        when = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        left = "今天" if self.days_left == 0 else f"还有 {self.days_left} 天"
+        return f"{self.phase.name}{'截止' if self.is_end else '开始'}：{when}（{left}）"
+
+
+def next_deadline(campaign: Campaign, *, now: datetime | None = None) -> Deadline | None:
+    """The running phase's end; between phases the next one's start; None when nothing lies ahead (or
+    the running phase has no end). Reads the campaign's phases once (none when prefetched)."""
+    moment = now or timezone.now()
+    phases = sorted(campaign.phases.all(), key=lambda p: p.starts_at)
+    current = next((p for p in phases if p.contains(moment)), None)
+    if current is not None:
+        if current.ends_at is None:
+            return None
+        phase, at, is_end = current, current.ends_at, True
+    else:
+        upcoming = next((p for p in phases if p.starts_at > moment), None)
+        if upcoming is None:
+            return None
+        phase, at, is_end = upcoming, upcoming.starts_at, False
+    days = (timezone.localtime(at).date() - timezone.localtime(moment).date()).days
+    return Deadline(phase=phase, at=at, is_end=is_end, days_left=days)

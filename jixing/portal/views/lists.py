@@ -9,10 +9,15 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from jixing.campaigns.domain.phases import next_deadline
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.queries import nominations_visible_to
+from jixing.nominations.domain.statistics import campaign_statistics
+from jixing.nominations.domain.worklist import WorkItem, work_items
+from jixing.nominations.permissions import screened_unit
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import (
     matching_learners,
@@ -75,15 +80,43 @@ def _work_home(request: AuthedRequest) -> HttpResponse:
         ancestors.append(node)
         node = node.parent
     campaign = current_campaign()
-    counts = {}
+    context: dict = {"root": root, "trail": list(reversed(ancestors))}
     if campaign is not None:
-        visible = nominations_visible_to(user, campaign=campaign)
-        counts = {"nominations": visible.count()}
-    return render(
-        request,
-        "portal/home.html",
-        {"root": root, "trail": list(reversed(ancestors)), "counts": counts},
-    )
+        context["counts"] = {"nominations": nominations_visible_to(user, campaign=campaign).count()}
+        context["work"] = [(item, _work_link(item, user)) for item in work_items(user, campaign=campaign)]
+        context["deadline"] = next_deadline(campaign)
+        # The figures that matter to the role: the province's totals, a reviewer's own unit's.
+        unit = screened_unit(user)
+        if user.has_perm("nominations.view_statistics", None):
+            context["figures"] = campaign_statistics(campaign=campaign).total
+            context["figures_url"] = reverse("review:statistics")
+        elif unit is not None and user.has_perm("nominations.view_statistics", unit):
+            context["figures"] = campaign_statistics(campaign=campaign, reporting_unit=unit).total
+            context["figures_url"] = reverse("review:statistics_unit", args=[unit.pk])
+    return render(request, "portal/home.html", context)
+
+
+# Where each piece of work is done (worklist.WorkItem.key → the page); nominations in one state open
+# the nomination list filtered by that state.
+_WORK_PAGES = {
+    "to_screen": "review:screening",
+    "to_check": "review:screening",
+    "lists": "review:province_lists",
+    "to_select": "review:province_lists",
+    "objections": "review:province_objections",
+    "to_approve": "review:province_approval",
+    "to_commend": "review:province_commendation",
+}
+
+
+def _work_link(item: WorkItem, user) -> str:
+    if item.state:
+        return f"{reverse('portal:nomination_list')}?state={item.state}"
+    if item.key == "list":
+        unit = screened_unit(user)
+        return reverse("review:list", args=[unit.pk]) if unit is not None else ""
+    page = _WORK_PAGES.get(item.key)
+    return reverse(page) if page else ""
 
 
 @login_required

@@ -1,0 +1,106 @@
+"""What waits for a user: the work list of each role's home page, counted in a few queries.
+
+Each item names the work in the user's words and counts it; the face links each key to the page where
+the work is done. Items with nothing waiting are kept (count 0), so a page can say 「没有待办」 for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from jixing.accounts.enums import UserRole
+from jixing.announcements.enums import ObjectionOutcome
+from jixing.announcements.models import Objection
+from jixing.campaigns.models import Campaign
+from jixing.eligibility.outcomes import Status
+from jixing.nominations.domain.queries import nominations_visible_to
+from jixing.nominations.enums import ListState
+from jixing.nominations.enums import NominationState as S
+from jixing.nominations.models import Nomination, RecommendationList
+from jixing.nominations.permissions import screened_unit
+from jixing.orgs.enums import OrgLevel
+from jixing.orgs.models import Org
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    key: str  # what the face links to the page of the work
+    label: str
+    count: int
+    unit: str = "个"  # the measure word after the count
+    state: str = ""  # for items that are nominations in one state: that state (the list's filter)
+    note: str = ""  # shown instead of the count, for an item that is a yes or no (the list sent or not)
+
+
+def _by_state(rows) -> dict[str, int]:
+    return dict(rows.order_by().values_list("state").annotate(n=Count("pk")))
+
+
+def work_items(user, *, campaign: Campaign) -> list[WorkItem]:
+    """The work waiting for `user` in `campaign`, by role (one to three queries):
+
+    - learner: his applications returned to him, waiting for his unit, his unsent drafts;
+    - unit admin: its learners' applications awaiting its confirmation (提交给单位确认), its nominations
+      returned for correction, its drafts;
+    - reporting unit reviewer: nominations to screen, those of them with conditions to check by hand
+      (status NEEDS_REVIEW), and whether its 推荐总表 is not yet sent;
+    - province: lists received (of how many units), nominations to choose from, objections to handle,
+      nominations published awaiting approval, approved awaiting commendation.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.role == UserRole.PROVINCE_ADMIN:
+        return _province(campaign)
+    unit = screened_unit(user)
+    if unit is not None:
+        return _reviewer(campaign, unit)
+    counts = _by_state(nominations_visible_to(user, campaign=campaign))
+    if user.role == UserRole.LEARNER:
+        return [
+            _in_state("returned_to_me", "退回给我修改的申请", counts, S.RETURNED),
+            _in_state("waiting_for_unit", "等待单位确认的申请", counts, S.AWAITING_UNIT),
+            _in_state("my_drafts", "尚未提交的草稿", counts, S.DRAFT),
+        ]
+    return [
+        _in_state("to_confirm", "学员本人申报，等待本单位确认", counts, S.AWAITING_UNIT),
+        _in_state("returned_to_unit", "被退回修改的申报", counts, S.RETURNED),
+        _in_state("unit_drafts", "尚未提交的草稿", counts, S.DRAFT),
+    ]
+
+
+def _in_state(key: str, label: str, counts: dict[str, int], state: S) -> WorkItem:
+    return WorkItem(key, label, counts.get(state, 0), state=state.value)
+
+
+def _reviewer(campaign: Campaign, unit: Org) -> list[WorkItem]:
+    waiting = Nomination.objects.filter(campaign=campaign, reporting_unit=unit, state=S.SUBMITTED).aggregate(
+        to_screen=Count("pk"), to_check=Count("pk", filter=Q(status=Status.NEEDS_REVIEW.value))
+    )
+    sent = RecommendationList.objects.filter(
+        campaign=campaign, reporting_unit=unit, state=ListState.SUBMITTED
+    ).exists()
+    return [
+        WorkItem("to_screen", "已申报、等待审核的申报", waiting["to_screen"]),
+        WorkItem("to_check", "其中有条件需要人工核对的申报", waiting["to_check"]),
+        WorkItem("list", "推荐总表报送省平台", int(not sent), "份", note="已报送" if sent else "尚未报送"),
+    ]
+
+
+def _province(campaign: Campaign) -> list[WorkItem]:
+    counts = _by_state(Nomination.objects.filter(campaign=campaign))
+    lists = RecommendationList.objects.filter(campaign=campaign).aggregate(
+        received=Count("pk", filter=Q(state=ListState.SUBMITTED))
+    )
+    units = Org.objects.filter(level=OrgLevel.REPORTING_UNIT).count()
+    objections = Objection.objects.filter(
+        nomination__campaign=campaign, outcome=ObjectionOutcome.PENDING
+    ).count()
+    return [
+        WorkItem("lists", f"已收到的推荐总表（共 {units} 个报送单位）", lists["received"], "份"),
+        WorkItem("to_select", "已报送、等待确定拟入选的申报", counts.get(S.RECOMMENDED, 0)),
+        WorkItem("objections", "公示期间收到、尚未处理的异议", objections, "件"),
+        WorkItem("to_approve", "公示中、等待登记审批的申报", counts.get(S.PUBLISHED, 0)),
+        WorkItem("to_commend", "已审批、等待通报表扬的申报", counts.get(S.APPROVED, 0)),
+    ]
