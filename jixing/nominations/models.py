@@ -3,7 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jixing.nominations.enums import EvidenceKind, ListState, NominationState
+from jixing.nominations.enums import (
+    PACKAGE_ACTIVE_STATES,
+    EvidenceKind,
+    ListState,
+    NominationState,
+    PackageScope,
+    PackageState,
+)
 
 
 class Nomination(models.Model):
@@ -223,3 +230,59 @@ class SealedScan(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EvidencePackage(models.Model):
+    """One zip of a scope's 报名表 and evidence, built in the background (nominations.domain.packages).
+
+    The scope is a reporting unit (`reporting_unit`) or a category province-wide (`category`). The
+    finished zip lives under DATA_DIR/packages/ as `stored_name` (random, never served by the web server);
+    a newer build of the same scope replaces it. At most one build per scope is queued or running.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField("范围", max_length=16, choices=PackageScope.choices)
+    # "unit:<org id>" or "category:<category id>": one column for the constraint below (a NULL in a
+    # unique constraint would make every row distinct on most databases).
+    scope_key = models.CharField("范围标识", max_length=40)
+    reporting_unit = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "campaigns.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField("状态", max_length=16, choices=PackageState.choices, default=PackageState.QUEUED)
+    done = models.PositiveIntegerField("已打包文件数", default=0)
+    total = models.PositiveIntegerField("文件总数", null=True, blank=True)
+    nominations = models.PositiveIntegerField("申报数", default=0)
+    missing = models.PositiveIntegerField("缺失文件数", default=0)
+    created_at = models.DateTimeField("提交时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    stored_name = models.CharField("存储文件名", max_length=64, blank=True)
+    filename = models.CharField("下载文件名", max_length=255)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    message = models.CharField("说明", max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "材料包"
+        verbose_name_plural = "材料包"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A double click, or two reviewers at once, cannot start two builds of one scope: the second
+            # save fails here and start_package hands back the running one.
+            models.UniqueConstraint(
+                fields=["campaign", "scope_key"],
+                condition=models.Q(state__in=PACKAGE_ACTIVE_STATES),
+                name="one_active_package_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

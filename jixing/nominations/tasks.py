@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from jixing.nominations.domain.evaluation import refresh
+from jixing.nominations.domain.packages import run_package
 
 
 @task()
@@ -16,3 +17,9 @@ def refresh_results(campaign_id: int) -> int:
 
 def queue_refresh(campaign_id: int) -> None:
     refresh_results.enqueue(campaign_id)
+
+
+@task()
+def build_evidence_package(package_id: int) -> str:
+    """Build one evidence package (nominations.domain.packages.run_package); returns the state it ended in."""
+    return run_package(package_id)

@@ -4,6 +4,7 @@ documents and sheets the product builds."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from django.db.models.fields.files import FieldFile
@@ -32,5 +33,19 @@ def download_response(content: bytes, *, filename: str, fallback: str, content_t
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename={plain}; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stored_download(path: Path, *, filename: str, content_type: str) -> FileResponse:
+    """A large built file kept on disk (a zip of certificates), streamed as a download named `filename`;
+    the caller has checked the user may have it."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response

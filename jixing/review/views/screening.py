@@ -34,6 +34,7 @@ from jixing.nominations.domain.lists import (
     set_picks,
     submit_list,
 )
+from jixing.nominations.domain.packages import scope_packages, unit_scope_key
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.domain.screening import (
     SCREENED_STATES,
@@ -297,6 +298,7 @@ def list_page(request: AuthedRequest, org_pk: int) -> HttpResponse:
         "editable": is_screener and list_is_open(campaign, rl),
         "can_reopen": bool(rl and rl.is_submitted) and request.user.has_perm("nominations.reopen_list", rl),
         "events": _list_events(rl),
+        "packages": scope_packages(campaign, unit_scope_key(unit)),
         "scan_form": ScanForm(),
         "reopen_form": ReasonForm(),
     }
