@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     NOMINATION_CONFIRM = "nomination.confirm", "单位确认"
     NOMINATION_RETURN = "nomination.return", "退回修改"
     NOMINATION_REJECT = "nomination.reject", "不予通过"
+    NOMINATION_RECALL = "nomination.recall", "撤回申报"
     NOMINATION_RECOMMEND = "nomination.recommend", "报送省平台"
     NOMINATION_REOPEN = "nomination.reopen", "重新开放"
     NOMINATION_SELECT = "nomination.select", "拟入选"

@@ -116,11 +116,16 @@ def test_incomplete_submission_shows_errors_and_keeps_what_was_typed(client, wor
 
 
 def test_second_submission_of_a_unit_in_a_category_is_refused_g6_and_stays_a_draft(client, world):
+    # A draft started before the unit's other nomination in the category was sent up (since then the
+    # start page no longer offers the category).
+    nomination = start(world, user=world.users.school, number=1)
     make_nomination(
         campaign=world.campaign, recommending_org=world.tree["school"], number="N-FIRST", nominee_name="李四"
     )
-    nomination = start(world, user=world.users.school, number=1)
     attach_required(nomination, world.users.school)
+    client.force_login(world.users.school)
+    form_page = client.get(reverse("portal:nomination_edit", args=[nomination.pk])).content.decode()
+    assert "本单位已在“学员标兵”项目申报了 李四（N-FIRST），每单位每项限报 1 个：须先在那一项的页面撤回申报" in form_page
     response = _edit(client, world.users.school, nomination, filled_form(nomination, summary="第二份"))
     body = response.content.decode()
     nomination.refresh_from_db()

@@ -301,6 +301,7 @@ NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
 #                                anon lrn  lrn2 unit  unit2 rev   rev2 prov
 ACTS: dict[tuple[str, str], tuple] = {
     ("awaiting_unit", "return"): (L, 403, 404, DONE, 404, 403, 404, 403),
+    ("submitted", "recall"): (L, 403, 404, DONE, 404, 403, 404, 403),  # the unit takes it back (G.6 swap)
     ("submitted", "return"): (L, 403, 404, 403, 404, DONE, 404, 403),
     ("submitted", "reject"): (L, 403, 404, 403, 404, DONE, 404, 403),
     ("recommended", "reopen"): (L, 403, 404, 403, 404, 403, 404, DONE),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -100,6 +101,21 @@ def start_nomination(
     reporting_unit = recommending_org.reporting_unit
     if reporting_unit is None:
         raise StartRefused(f"“{recommending_org.name}”不属于任何报送单位，不能申报")
+    if actor.role != UserRole.LEARNER:
+        # G.6 known before a form is filled: the unit's one place is taken by a nomination sent up. A
+        # learner may still apply (his unit confirms only one); see category_places for the start page.
+        held = Nomination.objects.filter(
+            campaign=campaign,
+            category=category,
+            recommending_org=recommending_org,
+            state__in=NominationState.unit_place_states(),
+        ).first()
+        if held is not None:
+            raise StartRefused(
+                f"“{recommending_org.name}”已在“{category.name}”项目申报了 {held.nominee_name}（{held.number}），"
+                "每单位每项限报 1 个。如需更换，请先在该申报的页面撤回，再发起新的申报。",
+                existing=held,
+            )
     existing = (
         Nomination.objects.filter(
             campaign=campaign, category=category, recommending_org=recommending_org, **identity
@@ -150,3 +166,60 @@ def start_nomination(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class CategoryPlace:
+    """What a unit has in one category (G.6, 「每校每项限保1个」): `held`, the nomination sent up that takes
+    the unit's one place (None: 可申报), and `in_progress`, its drafts and applications not yet sent."""
+
+    held: Nomination | None
+    in_progress: list[Nomination]
+
+
+def own_unit(actor) -> Org | None:
+    """The unit whose one place per category the actor's own nominations count against: a unit admin's
+    unit, a learner's unit (from the current snapshot); None for anyone else (a reporting unit's
+    reviewer recommends for many units)."""
+    if actor.role == UserRole.LEARNER:
+        learner = learners_visible_to(actor).select_related("org__unit").first()
+        return learner.org.unit if learner is not None else None
+    if actor.role == UserRole.UNIT_ADMIN:
+        return actor.org
+    return None
+
+
+def category_places(actor, categories: list[Category]) -> dict[int, CategoryPlace]:
+    """Each category's place for the actor's own unit (own_unit), by category id; empty when the actor
+    has none. One query. Reads only."""
+    unit = own_unit(actor)
+    if unit is None or not categories:
+        return {}
+    rows = (
+        Nomination.objects.filter(category__in=categories, recommending_org=unit)
+        .exclude(state__in=NominationState.released_states())
+        .order_by("number")
+    )
+    places: dict[int, CategoryPlace] = {c.pk: CategoryPlace(None, []) for c in categories}
+    for n in rows:
+        place = places[n.category_id]
+        if n.state in NominationState.unit_place_states():
+            places[n.category_id] = CategoryPlace(n, place.in_progress)
+        else:
+            place.in_progress.append(n)
+    return places
+
+
+def place_holder(nomination: Nomination) -> Nomination | None:
+    """Another nomination sent up that takes `nomination`'s unit place in its category (G.6), if any:
+    sending this one up would be refused until that one is withdrawn. Reads only."""
+    return (
+        Nomination.objects.filter(
+            campaign_id=nomination.campaign_id,
+            category_id=nomination.category_id,
+            recommending_org_id=nomination.recommending_org_id,
+            state__in=NominationState.unit_place_states(),
+        )
+        .exclude(pk=nomination.pk)
+        .first()
+    )

@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     CONFIRM = "confirm", "单位确认"
     RETURN = "return", "退回修改"
     REJECT = "reject", "不予通过"
+    RECALL = "recall", "撤回申报"
     RECOMMEND = "recommend", "报送省平台"
     REOPEN = "reopen", "重新开放"
     SELECT = "select", "拟入选"
@@ -73,6 +74,9 @@ MOVES: tuple[Move, ...] = (
     _move(Action.APPLY, S.DRAFT, S.AWAITING_UNIT, {P}, {APPLY}),
     _move(Action.APPLY, S.RETURNED, S.AWAITING_UNIT, {P}, {APPLY, SCREEN}),
     _move(Action.RETURN, S.AWAITING_UNIT, S.RETURNED, {R}, {APPLY, SCREEN}, needs_reason=True),
+    # Before the 申报推荐 deadline the unit may take its nomination back (to swap it for another, G.6):
+    # a draft again, no longer holding the unit's one place in the category.
+    _move(Action.RECALL, S.SUBMITTED, S.DRAFT, {R}, {APPLY}),
     # 审核报送: the reporting unit screens and sends its list up within quota.
     _move(Action.RETURN, S.SUBMITTED, S.RETURNED, {U}, {APPLY, SCREEN}, needs_reason=True),
     _move(Action.REJECT, S.SUBMITTED, S.REJECTED, {U}, {APPLY, SCREEN}, needs_reason=True),

@@ -39,7 +39,7 @@ from jixing.nominations.domain.forms_spec import form_spec
 from jixing.nominations.domain.history import event_label, last_return, nomination_events
 from jixing.nominations.domain.nominee import nominee_learner
 from jixing.nominations.domain.queries import nominations_visible_to
-from jixing.nominations.domain.starting import StartRefused, start_nomination
+from jixing.nominations.domain.starting import StartRefused, category_places, place_holder, start_nomination
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
 from jixing.nominations.domain.transitions import transition
 from jixing.nominations.enums import NominationState
@@ -75,7 +75,9 @@ def nomination_start(request: AuthedRequest) -> HttpResponse:
     or a unit/reporting unit for the learner chosen on the pick page)."""
     categories = _startable(request)
     if request.method != "POST":
-        return render(request, "portal/nominations/start.html", {"categories": categories})
+        places = category_places(request.user, categories)
+        rows = [(c, places.get(c.pk)) for c in categories]
+        return render(request, "portal/nominations/start.html", {"rows": rows})
     category = next((c for c in categories if str(c.number) == request.POST.get("category")), None)
     if category is None:
         raise PermissionDenied("您不能发起该项目的申报")
@@ -94,7 +96,10 @@ def nomination_start(request: AuthedRequest) -> HttpResponse:
     except StartRefused as exc:
         messages.error(request, str(exc))
         if exc.existing is not None:
-            return redirect("portal:nomination_edit", pk=exc.existing.pk)
+            editable = exc.existing.state in NominationState.editable_states()
+            return redirect(
+                "portal:nomination_edit" if editable else "portal:nomination_detail", pk=exc.existing.pk
+            )
         return redirect("portal:nomination_start")
     messages.success(request, f"已创建申报 {nomination.number}，请填写申报表")
     return redirect("portal:nomination_edit", pk=nomination.pk)
@@ -123,6 +128,8 @@ def _edit_context(request: AuthedRequest, nomination: Nomination, form: Nominati
         "spec": spec,
         "form": form,
         "send_move": move,
+        # G.6 before the form is sent: the unit's one place in this category is taken by another.
+        "place_taken_by": place_holder(nomination) if move is not None else None,
         "learner": nominee_learner(nomination),
         "return_note": last_return(nomination) if nomination.state == NominationState.RETURNED else None,
         "attachments": nomination.attachments.order_by("kind", "pk"),

@@ -9,9 +9,18 @@ from django.db import connection
 from django.utils import timezone
 
 from jixing.accounts.enums import UserRole
+from jixing.audit.enums import AuditAction
+from jixing.audit.models import AuditEvent
 from jixing.nominations.domain.access import can_edit, send_move
-from jixing.nominations.domain.starting import StartRefused, next_number, start_nomination
+from jixing.nominations.domain.starting import (
+    StartRefused,
+    category_places,
+    next_number,
+    place_holder,
+    start_nomination,
+)
 from jixing.nominations.domain.states import Action
+from jixing.nominations.domain.transitions import TransitionRefused, transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from tests.factories import (
@@ -112,3 +121,42 @@ def test_numbers_stay_unique_when_many_start_at_once():
     assert errors == []
     numbers = sorted(Nomination.objects.values_list("number", flat=True))
     assert numbers == [f"2022-TY-{i:04d}" for i in range(1, 7)]
+
+
+@pytest.mark.django_db
+def test_a_unit_whose_place_is_taken_cannot_start_again_until_it_recalls_its_nomination():
+    tree, campaign, rows, admin, now = _world(learners=2)
+    learner = make_user(username="l", role=UserRole.LEARNER, org=tree["school"], account_id="A1")
+    category = campaign.categories.get(number=1)
+    sent = start_nomination(category=category, actor=admin, learner=rows[0], now=now)
+    sent.state = S.SUBMITTED
+    sent.save()
+    assert category_places(admin, [category])[category.pk].held == sent
+    assert category_places(learner, [category])[category.pk].held == sent  # the learner's unit
+    with pytest.raises(StartRefused, match="已在“学员标兵”项目申报了 学员0") as refused:
+        start_nomination(category=category, actor=admin, learner=rows[1], now=now)
+    assert refused.value.existing == sent and Nomination.objects.count() == 1
+    # A learner may still apply (his unit will confirm only one): warned, not refused.
+    own = start_nomination(category=category, actor=learner, learner=rows[1], now=now)
+    assert place_holder(own) == sent
+    # The unit takes its nomination back before the deadline (audited) and may start another.
+    transition(sent, Action.RECALL, actor=admin, now=now)
+    assert Nomination.objects.get(pk=sent.pk).state == S.DRAFT
+    event = AuditEvent.objects.get(action=AuditAction.NOMINATION_RECALL)
+    assert (event.before, event.after["state"]) == ({"state": S.SUBMITTED}, S.DRAFT)
+    place = category_places(admin, [category])[category.pk]
+    assert place.held is None and [n.pk for n in place.in_progress] == [sent.pk, own.pk]
+    assert place_holder(own) is None
+
+
+@pytest.mark.django_db
+def test_recall_is_the_units_own_and_only_before_the_apply_deadline():
+    tree, campaign, rows, admin, now = _world()
+    sent = make_nomination(campaign=campaign, recommending_org=tree["school"], nominee_account="A0")
+    reviewer = make_user(username="r", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"])
+    with pytest.raises(PermissionDenied):
+        transition(sent, Action.RECALL, actor=reviewer, now=now)
+    screen = campaign.phases.get(key="screen").starts_at + timedelta(hours=1)
+    with pytest.raises(TransitionRefused, match="G.8|申报推荐"):
+        transition(sent, Action.RECALL, actor=admin, now=screen)
+    assert Nomination.objects.get(pk=sent.pk).state == S.SUBMITTED

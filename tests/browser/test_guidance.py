@@ -1,0 +1,82 @@
+"""Issue 15, "know before you act", in the browser: a category the unit has used is shown as used on the
+start page and cannot be started again; a learner is warned before applying into it; the unit takes its
+nomination back before the deadline and starts another."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from jixing.accounts.enums import UserRole
+from jixing.nominations.enums import NominationState
+from jixing.nominations.models import Nomination
+from tests.browser.test_walkthrough import Walk, click_and_confirm, log_in, see_message
+from tests.browser.world import build_province
+from tests.factories import make_learner, make_nomination, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_guidance_a_used_category_is_shown_before_starting_and_the_unit_can_swap_its_nomination(
+    browser, live_server, media_root, screenshots
+):
+    world = build_province()
+    walk = Walk(browser, live_server.url, screenshots)
+    school = world.tree["school"]
+    # The school has sent up 王晓明 for 学员标兵: its one place in the category is taken.
+    held = make_nomination(
+        campaign=world.campaign,
+        recommending_org=school,
+        nominee_account=world.nominee.account_id,
+        nominee_name=world.nominee.name,
+        number="2026-T01-0001",
+    )
+    make_learner(
+        snapshot=world.nominee.snapshot, org=world.tree["dept"], account_id="14010088", name="欧阳可"
+    )
+    make_user(username="ouyang", role=UserRole.LEARNER, org=world.tree["dept"], account_id="14010088")
+
+    # The learner 欧阳可 sees the category used and is asked before applying into it.
+    page = walk.page("learner")
+    log_in(page, "ouyang")
+    page.goto("/nominations/new/")
+    card = page.locator("li.choice", has_text="学员标兵")
+    expect(card).to_contain_text("本单位已申报")
+    expect(card).to_contain_text("每单位每项只能报送 1 个")
+    click_and_confirm(
+        page,
+        card.get_by_role("button", name="本人申报"),
+        asks="您所在单位已在“学员标兵”项目申报了 1 人",
+        unchanged=lambda: not Nomination.objects.filter(nominee_account="14010088").exists(),
+    )
+    expect(page.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
+    expect(page.locator("#place-taken")).to_contain_text("须单位撤回已申报的一项，才能确认您的申请")
+    submit = page.get_by_role("button", name="提交给单位确认")
+    assert "仍要提交给单位确认吗" in submit.get_attribute("data-confirm")
+    walk.shot(page, "learner-warned")
+
+    # The school cannot start a second one; it takes 王晓明's back and starts 赵丽's instead.
+    unit = walk.page("school")
+    log_in(unit, "school")
+    unit.goto("/nominations/new/")
+    card = unit.locator("li.choice", has_text="学员标兵")
+    expect(card).to_contain_text(f"已申报：{world.nominee.name} {held.number}")
+    expect(card.get_by_role("link", name="选择被推荐学员")).to_have_count(0)
+    walk.shot(unit, "start-used-category")
+    card.get_by_role("link", name=f"{world.nominee.name} {held.number}").click()
+    click_and_confirm(
+        unit,
+        unit.get_by_role("button", name="撤回申报"),
+        asks="撤回后它变回草稿，不再占用本单位在“学员标兵”项目的名额",
+        unchanged=lambda: Nomination.objects.get(pk=held.pk).state == NominationState.SUBMITTED,
+    )
+    see_message(unit, f"申报 {held.number} 现为：草稿")
+    unit.goto("/nominations/new/")
+    card = unit.locator("li.choice", has_text="学员标兵")
+    expect(card).to_contain_text("可申报")
+    expect(card).to_contain_text(f"草稿：{world.nominee.name} {held.number}")
+    card.get_by_role("link", name="选择被推荐学员").click()
+    unit.get_by_role("button", name="推荐赵丽").click()
+    expect(unit.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
+    assert Nomination.objects.get(pk=held.pk).state == NominationState.DRAFT
+    assert Nomination.objects.filter(nominee_account="14010087", recommending_org=school).count() == 1
