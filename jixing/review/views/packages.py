@@ -105,18 +105,23 @@ def category_package_start(request: AuthedRequest, number: int) -> HttpResponse:
 def package(request: AuthedRequest, pk: int) -> HttpResponse:
     """One package's page: its panel (polled while it builds), then the download."""
     item = _visible_package(request, pk)
-    return render(request, "review/packages/package.html", {"package": item, "live": _live(item)})
+    return render(request, "review/packages/package.html", _panel_context(item))
 
 
 @login_required
 def package_panel(request: AuthedRequest, pk: int) -> HttpResponse:
     """The package's panel alone, polled by htmx every second until the build ends."""
     item = _visible_package(request, pk)
-    return render(request, "review/packages/_panel.html", {"package": item, "live": _live(item)})
+    return render(request, "review/packages/_panel.html", _panel_context(item))
 
 
-def _live(package: EvidencePackage) -> bool:
-    return package.state in (PackageState.QUEUED, PackageState.RUNNING)
+def _panel_context(package: EvidencePackage) -> dict:
+    return {
+        "package": package,
+        "live": package.state in (PackageState.QUEUED, PackageState.RUNNING),
+        "queued": package.state == PackageState.QUEUED,
+        "done": package.state == PackageState.DONE,
+    }
 
 
 @login_required
