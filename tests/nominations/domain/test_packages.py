@@ -6,17 +6,24 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
 from jixing.accounts.enums import UserRole
 from jixing.documents.evidence_package import CONTENTS_NAME, HEADERS, MISSING_NOTE
-from jixing.nominations.domain.packages import package_path, start_package
+from jixing.nominations.domain.packages import (
+    INTERRUPTED_MESSAGE,
+    STALE_AFTER,
+    package_path,
+    start_package,
+)
 from jixing.nominations.enums import PackageState
-from jixing.nominations.models import Attachment
+from jixing.nominations.models import Attachment, EvidencePackage, Nomination
 from tests.factories import (
     make_campaign,
     make_learner,
@@ -204,3 +211,33 @@ def test_a_newer_build_replaces_the_older_zip(world):
     assert not old_path.exists()
     assert package_path(new).is_file()
     assert list(package_path(new).parent.iterdir()) == [package_path(new)]
+
+
+def test_a_build_whose_worker_died_no_longer_blocks_a_new_one(world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    unit = world["tree"]["taiyuan"]
+    stuck, _ = start_package(campaign=world["campaign"], reporting_unit=unit, actor=world["reviewer"])
+    again, created = start_package(campaign=world["campaign"], reporting_unit=unit, actor=world["reviewer"])
+    assert (again.pk, created) == (stuck.pk, False)
+    silent = timezone.now() - STALE_AFTER - timedelta(seconds=1)
+    EvidencePackage.objects.filter(pk=stuck.pk).update(state=PackageState.RUNNING, updated_at=silent)
+    fresh, created = start_package(campaign=world["campaign"], reporting_unit=unit, actor=world["reviewer"])
+    stuck.refresh_from_db()
+    assert created is True
+    assert fresh.pk != stuck.pk
+    assert (stuck.state, stuck.message) == (PackageState.INTERRUPTED, INTERRUPTED_MESSAGE)
+
+
+def test_names_with_characters_windows_refuses_are_made_safe(world):
+    nomination = world["evidence"]["points"].nomination
+    Nomination.objects.filter(pk=nomination.pk).update(nominee_name='欧阳/明轩:"CON"')
+    package, _ = start_package(
+        campaign=world["campaign"], reporting_unit=world["tree"]["taiyuan"], actor=world["reviewer"]
+    )
+    package.refresh_from_db()
+    with open_package(package) as archive:
+        names = archive.namelist()
+        rows = contents_rows(archive)
+    assert names[0] == f"1.学员标兵/【学员标兵】欧阳明轩CON（{SCHOOL}）-报名表.docx"
+    assert all(not set('\\:*?"<>|') & set(name) for name in names)
+    assert rows[1][4] == '欧阳/明轩:"CON"'  # the contents sheet keeps the name as it is
