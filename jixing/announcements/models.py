@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from jixing.announcements.enums import CertificateKind, ObjectionOutcome
+from jixing.imports.enums import JobState
 from jixing.people.fields import EncryptedCharField
 
 
@@ -160,3 +161,39 @@ class Certificate(models.Model):
     @property
     def is_plaque(self) -> bool:
         return self.kind == CertificateKind.PLAQUE
+
+
+class CertificateBatch(models.Model):
+    """The certificates of the whole final list made in the background (announcements.tasks), one PDF per
+    person in one zip under DATA_DIR/certificates/, with the plaque files beside them. `done` counts the
+    certificates made so far; the 通报表扬 page polls it."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="certificate_batches"
+    )
+    state = models.CharField("状态", max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    done = models.PositiveIntegerField("已生成证书数", default=0)
+    total = models.PositiveIntegerField("证书总数", default=0)
+    created_at = models.DateTimeField("提交时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    stored_name = models.CharField("存储文件名", max_length=64, blank=True)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "证书批量生成"
+        verbose_name_plural = "证书批量生成"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 证书 {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == JobState.DONE else int(100 * self.done / self.total) if self.total else 0

@@ -36,6 +36,21 @@ urlpatterns = [
         name="province_certificate_pdf",
     ),
     path(
+        "province/commendation/certificates/batch/",
+        certificates.batch_start,
+        name="province_certificate_batch",
+    ),
+    path(
+        "province/commendation/certificates/batch/<int:pk>/",
+        certificates.batch_panel,
+        name="province_certificate_batch_panel",
+    ),
+    path(
+        "province/commendation/certificates/batch/<int:pk>/download",
+        certificates.batch_download,
+        name="province_certificate_batch_download",
+    ),
+    path(
         "province/commendation/plaques.xlsx",
         certificates.plaque_sheet,
         {"fmt": "xlsx"},

@@ -38,7 +38,7 @@ def download_response(content: bytes, *, filename: str, fallback: str, content_t
 
 
 def stored_download(path: Path, *, filename: str, content_type: str) -> FileResponse:
-    """A large built file kept on disk (a zip of certificates), streamed as a download named `filename`;
+    """A large built file kept on disk (a zip of certificates, an evidence package), streamed as a download named `filename`;
     the caller has checked the user may have it."""
     try:
         handle = path.open("rb")

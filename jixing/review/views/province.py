@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from jixing.announcements.domain import queries
 from jixing.announcements.domain.approval import approval_blockers, commend, record_approval
+from jixing.announcements.domain.certificate_batches import is_stale, latest_batch
 from jixing.announcements.domain.certificates import certificates_by_nomination
 from jixing.announcements.domain.exports import export_final_list, final_entries
 from jixing.announcements.domain.notices import (
@@ -37,13 +38,14 @@ from jixing.announcements.domain.publishing import (
 )
 from jixing.announcements.domain.selection import change_selection
 from jixing.announcements.enums import ObjectionOutcome
-from jixing.announcements.models import Announcement
+from jixing.announcements.models import Announcement, CertificateBatch
 from jixing.campaigns.domain.phases import extend_phase
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.domain.staleness import freshness
 from jixing.campaigns.enums import PhaseKey
 from jixing.campaigns.models import Campaign
 from jixing.http import AuthedRequest
+from jixing.imports.enums import JobState
 from jixing.nominations.domain.packages import category_scope_key, scope_packages
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
@@ -264,9 +266,17 @@ def commendation(request: AuthedRequest) -> HttpResponse:
         "rows": [(e, certificates.get(e.nomination.pk)) for e in entries],
         "certificate_count": sum(1 for c in certificates.values() if not c.is_plaque and not c.is_revoked),
         "plaque_count": sum(1 for c in certificates.values() if c.is_plaque and not c.is_revoked),
+        **batch_context(latest_batch(campaign)),
         "in_commend_phase": phase is not None and phase.key == PhaseKey.COMMEND,
     }
     return render(request, "review/province/commendation.html", context)
+
+
+def batch_context(batch: CertificateBatch | None) -> dict:
+    """The certificate batch's panel (review/province/_certificate_batch.html): polled while it runs."""
+    stale = batch is not None and is_stale(batch)
+    live = batch is not None and batch.state in (JobState.QUEUED, JobState.RUNNING) and not stale
+    return {"batch": batch, "batch_live": live, "batch_stale": stale}
 
 
 @login_required
