@@ -124,8 +124,19 @@ def check_id_number(value: str) -> str:
     return number
 
 
+# China's calling code as contact lists and phones export it: +86 or 0086 before the 11 digits.
+_COUNTRY_CODE = re.compile(r"^(?:\+|00)86")
+
+
 def check_mobile(value: str) -> str:
-    number = value.replace(" ", "").replace("-", "")
+    """A mobile number as its 11 digits. Spaces (U+3000 too) and dashes between the digits, full-width
+    digits (a Chinese input method) and a leading +86 or 0086 are what people and their tools write
+    around the same number, so they are read, not refused."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    number = "".join(value.split()).replace("-", "")
+    if len(number) > 11:
+        number = _COUNTRY_CODE.sub("", number, count=1)
     if not _MOBILE.fullmatch(number):
         raise CellProblem("手机号应为以 1 开头的 11 位数字")
     return number

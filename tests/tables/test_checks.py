@@ -204,3 +204,13 @@ def test_check_mobile_accepts_eleven_digits_from_1_and_strips_separators():
     assert _problem(check_mobile, "23800000001") == "手机号应为以 1 开头的 11 位数字"
     assert _problem(check_mobile, "1000000000") == "手机号应为以 1 开头的 11 位数字"
     assert _problem(check_mobile, "1.38E+10") == "手机号应为以 1 开头的 11 位数字"
+
+
+def test_check_mobile_reads_the_country_code_and_full_width_digits():
+    # Found by tests/imports/test_fuzz_rows.py: contact lists export +86/0086 and input methods type
+    # full-width digits; the ID column already read full-width digits, the phone column refused them.
+    for written in ("+8613912345678", "+86 139 1234 5678", "0086-139-1234-5678", "＋86１３９１２３４５６７８",
+                    "１３９\u3000１２３４\u3000５６７８"):  # fmt: skip
+        assert check_mobile(written) == "13912345678", written
+    for wrong in ("8613912345678", "+8623912345678", "+86139123456789", "+85213912345678", "0013912345678"):
+        assert _problem(check_mobile, wrong) == "手机号应为以 1 开头的 11 位数字", wrong
