@@ -162,6 +162,14 @@ def _page_list(targets: dict[str, Any]) -> list[tuple[str, str, str]]:
         for key, label in (("account", "学号"), ("name", "name"), ("phone", "phone")):
             pages.append((f"学员 search by {label}", who, f"{learners}?{urlencode({'q': search[key]})}"))
     pages += [("申报详情", "reviewer", detail), ("申报详情", "province", detail)]
+    # Each role's home page (its work list, deadline and figures) and the province's statistics.
+    pages += [
+        ("首页 work list", who, reverse("portal:home")) for who in ("unit_admin", "reviewer", "province")
+    ]
+    pages += [
+        ("统计 province", "province", reverse("review:statistics")),
+        ("统计 XLSX", "province", reverse("review:statistics_export")),
+    ]
     return pages
 
 

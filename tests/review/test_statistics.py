@@ -16,7 +16,12 @@ from jixing.accounts.enums import UserRole
 from jixing.campaigns.models import Quota
 from jixing.documents.statistics import HEADERS
 from jixing.eligibility.outcomes import Status
-from jixing.nominations.domain.statistics import Figures, campaign_statistics, export_statistics
+from jixing.nominations.domain.statistics import (
+    Figures,
+    campaign_statistics,
+    campaign_totals,
+    export_statistics,
+)
 from jixing.nominations.enums import NominationState as S
 from jixing.orgs.enums import OrgLevel
 from tests.factories import make_campaign, make_nomination, make_org, make_small_province, make_user
@@ -87,6 +92,16 @@ def test_statistics_figures_match_hand_counts():
     assert first == TAIYUAN_1 + DATONG_1
     assert statistics.total == TAIYUAN_1 + TAIYUAN_2 + DATONG_1
     assert statistics.units[0].total == TAIYUAN_1 + TAIYUAN_2
+
+
+def test_statistics_totals_alone_are_the_tables_totals():
+    world = build_world()
+    assert campaign_totals(campaign=world.campaign) == TAIYUAN_1 + TAIYUAN_2 + DATONG_1
+    assert (
+        campaign_totals(campaign=world.campaign, reporting_unit=world.tree["taiyuan"])
+        == TAIYUAN_1 + TAIYUAN_2
+    )
+    assert campaign_totals(campaign=world.campaign, reporting_unit=world.tree["datong"]) == DATONG_1
 
 
 def test_statistics_quota_use_is_submitted_over_seats():

@@ -18,7 +18,7 @@ from jixing.eligibility.outcomes import Status
 from jixing.nominations.domain.queries import nominations_visible_to
 from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
-from jixing.nominations.models import Nomination, RecommendationList
+from jixing.nominations.models import RecommendationList
 from jixing.nominations.permissions import screened_unit
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
@@ -34,12 +34,14 @@ class WorkItem:
     note: str = ""  # shown instead of the count, for an item that is a yes or no (the list sent or not)
 
 
-def _by_state(rows) -> dict[str, int]:
-    return dict(rows.order_by().values_list("state").annotate(n=Count("pk")))
+@dataclass(frozen=True)
+class WorkList:
+    items: list[WorkItem]
+    visible: int  # the nominations of the campaign the user may see (from the same query)
 
 
-def work_items(user, *, campaign: Campaign) -> list[WorkItem]:
-    """The work waiting for `user` in `campaign`, by role (one to three queries):
+def work_list(user, *, campaign: Campaign) -> WorkList:
+    """The work waiting for `user` in `campaign`, by role:
 
     - learner: his applications returned to him, waiting for his unit, his unsent drafts;
     - unit admin: its learners' applications awaiting its confirmation (提交给单位确认), its nominations
@@ -48,48 +50,61 @@ def work_items(user, *, campaign: Campaign) -> list[WorkItem]:
       (status NEEDS_REVIEW), and whether its 推荐总表 is not yet sent;
     - province: lists received (of how many units), nominations to choose from, objections to handle,
       nominations published awaiting approval, approved awaiting commendation.
+
+    One query counts the nominations the user sees by state and status (nominations_visible_to); a
+    reviewer adds one for his list, the province three (lists, reporting units, objections).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
+        return WorkList(items=[], visible=0)
+    counted = {
+        (state, status): n
+        for state, status, n in nominations_visible_to(user, campaign=campaign)
+        .order_by()
+        .values_list("state", "status")
+        .annotate(n=Count("pk"))
+    }
+    by_state: dict[str, int] = {}
+    for (state, _), n in counted.items():
+        by_state[state] = by_state.get(state, 0) + n
+    visible = sum(counted.values())
     if user.role == UserRole.PROVINCE_ADMIN:
-        return _province(campaign)
+        return WorkList(_province(campaign, by_state), visible)
     unit = screened_unit(user)
     if unit is not None:
-        return _reviewer(campaign, unit)
-    counts = _by_state(nominations_visible_to(user, campaign=campaign))
+        to_check = counted.get((S.SUBMITTED, Status.NEEDS_REVIEW.value), 0)
+        return WorkList(_reviewer(campaign, unit, by_state.get(S.SUBMITTED, 0), to_check), visible)
     if user.role == UserRole.LEARNER:
-        return [
-            _in_state("returned_to_me", "退回给我修改的申请", counts, S.RETURNED),
-            _in_state("waiting_for_unit", "等待单位确认的申请", counts, S.AWAITING_UNIT),
-            _in_state("my_drafts", "尚未提交的草稿", counts, S.DRAFT),
+        items = [
+            _in_state("returned_to_me", "退回给我修改的申请", by_state, S.RETURNED),
+            _in_state("waiting_for_unit", "等待单位确认的申请", by_state, S.AWAITING_UNIT),
+            _in_state("my_drafts", "尚未提交的草稿", by_state, S.DRAFT),
         ]
-    return [
-        _in_state("to_confirm", "学员本人申报，等待本单位确认", counts, S.AWAITING_UNIT),
-        _in_state("returned_to_unit", "被退回修改的申报", counts, S.RETURNED),
-        _in_state("unit_drafts", "尚未提交的草稿", counts, S.DRAFT),
-    ]
+    else:
+        items = [
+            _in_state("to_confirm", "学员本人申报，等待本单位确认", by_state, S.AWAITING_UNIT),
+            _in_state("returned_to_unit", "被退回修改的申报", by_state, S.RETURNED),
+            _in_state("unit_drafts", "尚未提交的草稿", by_state, S.DRAFT),
+        ]
+    return WorkList(items, visible)
 
 
 def _in_state(key: str, label: str, counts: dict[str, int], state: S) -> WorkItem:
     return WorkItem(key, label, counts.get(state, 0), state=state.value)
 
 
-def _reviewer(campaign: Campaign, unit: Org) -> list[WorkItem]:
-    waiting = Nomination.objects.filter(campaign=campaign, reporting_unit=unit, state=S.SUBMITTED).aggregate(
-        to_screen=Count("pk"), to_check=Count("pk", filter=Q(status=Status.NEEDS_REVIEW.value))
-    )
+def _reviewer(campaign: Campaign, unit: Org, to_screen: int, to_check: int) -> list[WorkItem]:
     sent = RecommendationList.objects.filter(
         campaign=campaign, reporting_unit=unit, state=ListState.SUBMITTED
     ).exists()
     return [
-        WorkItem("to_screen", "已申报、等待审核的申报", waiting["to_screen"]),
-        WorkItem("to_check", "其中有条件需要人工核对的申报", waiting["to_check"]),
+        WorkItem("to_screen", "已申报、等待审核的申报", to_screen),
+        WorkItem("to_check", "其中有条件需要人工核对的申报", to_check),
         WorkItem("list", "推荐总表报送省平台", int(not sent), "份", note="已报送" if sent else "尚未报送"),
     ]
 
 
-def _province(campaign: Campaign) -> list[WorkItem]:
-    counts = _by_state(Nomination.objects.filter(campaign=campaign))
+def _province(campaign: Campaign, counts: dict[str, int]) -> list[WorkItem]:
+    # The province sees every nomination past the draft: the counts of the states below are all of them.
     lists = RecommendationList.objects.filter(campaign=campaign).aggregate(
         received=Count("pk", filter=Q(state=ListState.SUBMITTED))
     )

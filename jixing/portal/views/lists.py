@@ -15,8 +15,8 @@ from jixing.campaigns.domain.phases import next_deadline
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.http import AuthedRequest
 from jixing.nominations.domain.queries import nominations_visible_to
-from jixing.nominations.domain.statistics import campaign_statistics
-from jixing.nominations.domain.worklist import WorkItem, work_items
+from jixing.nominations.domain.statistics import campaign_totals
+from jixing.nominations.domain.worklist import WorkItem, work_list
 from jixing.nominations.permissions import screened_unit
 from jixing.orgs.domain.queries import orgs_visible_to, scope_root
 from jixing.people.domain.queries import (
@@ -82,16 +82,17 @@ def _work_home(request: AuthedRequest) -> HttpResponse:
     campaign = current_campaign()
     context: dict = {"root": root, "trail": list(reversed(ancestors))}
     if campaign is not None:
-        context["counts"] = {"nominations": nominations_visible_to(user, campaign=campaign).count()}
-        context["work"] = [(item, _work_link(item, user)) for item in work_items(user, campaign=campaign)]
+        work = work_list(user, campaign=campaign)
+        context["counts"] = {"nominations": work.visible}
+        context["work"] = [(item, _work_link(item, user)) for item in work.items]
         context["deadline"] = next_deadline(campaign)
         # The figures that matter to the role: the province's totals, a reviewer's own unit's.
         unit = screened_unit(user)
         if user.has_perm("nominations.view_statistics", None):
-            context["figures"] = campaign_statistics(campaign=campaign).total
+            context["figures"] = campaign_totals(campaign=campaign)
             context["figures_url"] = reverse("review:statistics")
         elif unit is not None and user.has_perm("nominations.view_statistics", unit):
-            context["figures"] = campaign_statistics(campaign=campaign, reporting_unit=unit).total
+            context["figures"] = campaign_totals(campaign=campaign, reporting_unit=unit)
             context["figures_url"] = reverse("review:statistics_unit", args=[unit.pk])
     return render(request, "portal/home.html", context)
 
