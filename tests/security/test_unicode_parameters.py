@@ -19,7 +19,7 @@ from jixing.nominations.forms import NominationForm
 from jixing.nominations.models import Nomination
 from tests.factories import make_nomination
 from tests.security.access_world import ROLES, build_access_world
-from tests.security.test_access_matrix import ACCESS, OK, _kwargs
+from tests.security.test_access_matrix import ACCESS, _kwargs, served
 from tests.security.urlwalk import all_url_names
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,9 @@ PARAMS: dict[str, list[str]] = {
     "review:province_commendation_pdf": [],
     "review:province_certificate_pdf": [],
     "review:province_plaques_xlsx": [],
+    "review:province_certificate_batch": [],
+    "review:province_certificate_batch_panel": [],
+    "review:province_certificate_batch_download": [],
     "review:province_plaques_pdf": [],
     "review:province_phases": [],
     "review:province_phase_extend": ["ends_at", "reason"],
@@ -84,6 +87,11 @@ PARAMS: dict[str, list[str]] = {
     "review:list_scan": [],
     "review:list_submit": [],
     "review:list_reopen": ["reason"],
+    "review:package_unit_start": [],
+    "review:package_category_start": [],
+    "review:package": [],
+    "review:package_panel": [],
+    "review:package_download": [],
     "public:announcement": [],
     "public:final": [],
     "public:announcements": [],
@@ -155,8 +163,8 @@ def _targets(world):
         if not name:
             continue
         _, _, expected = ACCESS[name]
-        served = dict(zip(ROLES, expected, strict=True))
-        role = next((r for r in ROLE_ORDER if served[r] == OK), "unit_admin")
+        outcome_of = dict(zip(ROLES, expected, strict=True))
+        role = next((r for r in ROLE_ORDER if served(outcome_of[r])), "unit_admin")
         kwargs = _kwargs(name, converters, world.ids)
         if name in ON_THE_DRAFT:
             role, kwargs = "unit_admin", {**kwargs, "pk": world.ids["draft_pk"]}

@@ -14,7 +14,9 @@ from jixing.campaigns.models import Quota
 from jixing.nominations.domain.states import LIST_ACTIONS, MOVES, Action, Party
 from jixing.nominations.domain.transitions import TransitionRefused, list_transition, transition
 from jixing.nominations.enums import NominationState as S
-from tests.factories import make_campaign, make_nomination, make_small_province, make_user
+from jixing.nominations.models import Nomination
+from jixing.orgs.enums import OrgLevel
+from tests.factories import make_campaign, make_nomination, make_org, make_small_province, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -275,24 +277,57 @@ def test_only_the_list_operations_call_list_transition():
     }
 
 
-@pytest.mark.parametrize(
-    "move",
-    [m for m in MOVES if Party.REPORTING_UNIT in m.parties or Party.RECOMMENDER in m.parties],
-    ids=lambda m: f"{m.action}:{m.source}",
-)
-def test_another_reporting_units_reviewer_and_unit_are_no_party_to_the_move(world, move):
-    """transition()'s own check, apart from the views (which answer 404 outside the subtree first): the
-    reviewer and the unit admin of 大同 act for nothing of 太原's, whatever the move."""
-    tree, campaign, _ = world
-    outsiders = [
+def _outsiders(tree) -> list:
+    """A user of every role outside 太原's school: the reviewer and a unit admin of 大同, a learner of 大同,
+    the admin of a sibling school in 太原's own county, and a learner of that school."""
+    sibling = make_org(name="清徐县第二中学", level=OrgLevel.UNIT, parent=tree["county"], code="TY-QX-S2")
+    return [
         make_user(username="dt", role=UserRole.REPORTING_REVIEWER, org=tree["datong"]),
         make_user(username="ds", role=UserRole.UNIT_ADMIN, org=tree["datong_school"]),
+        make_user(username="dl", role=UserRole.LEARNER, org=tree["datong_school"], account_id="D1"),
+        make_user(username="s2", role=UserRole.UNIT_ADMIN, org=sibling),
+        make_user(username="l2", role=UserRole.LEARNER, org=sibling, account_id="B1"),
     ]
-    nomination = _nomination(world, move.source)
+
+
+@pytest.mark.parametrize("category_number", [1, 4], ids=["unit-recommends", "reporting-unit-recommends"])
+@pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.action}:{m.source}")
+def test_no_party_of_another_subtree_makes_any_move(world, move, category_number):
+    """transition()'s own check, apart from the views (which answer 404 outside the subtree first): for
+    every (action, state) of the table, nobody of another reporting unit or another unit acts for 太原's
+    school, whatever their role — and then the party of 太原 makes the same move, so the refusal was
+    about who asked and nothing else. Category 1 is recommended by the unit, category 4 by the reporting
+    unit itself (acts_as's two ways to be the recommender)."""
+    tree, campaign, actors = world
+    nomination = make_nomination(campaign=campaign, recommending_org=tree["school"], state=move.source,
+                                 nominee_account="A1", category_number=category_number)  # fmt: skip
     now = _inside(campaign, sorted(move.phases)[0])
-    for outsider in outsiders:
+    for outsider in _outsiders(tree):
         with pytest.raises(PermissionDenied):
             _door(move)(nomination, move.action, actor=outsider, reason="理由", now=now)
     nomination.refresh_from_db()
     assert nomination.state == move.source
+    assert AuditEvent.objects.count() == 0
+    # Category 4's recommender is the reporting unit: its reviewer speaks for 推荐单位 there.
+    party = sorted(move.parties)[0]
+    insider = (
+        actors[Party.REPORTING_UNIT] if party == Party.RECOMMENDER and category_number == 4 else actors[party]
+    )
+    _door(move)(nomination, move.action, actor=insider, reason="理由", now=now)
+    nomination.refresh_from_db()
+    assert nomination.state == move.target
+
+
+def test_a_reporting_units_reviewer_acts_for_nothing_of_another_reporting_unit(world):
+    """Each way round: 大同's reviewer on 太原's nomination and 太原's on 大同's."""
+    tree, campaign, actors = world
+    datong_reviewer = make_user(username="dt", role=UserRole.REPORTING_REVIEWER, org=tree["datong"])
+    taiyuan_one = _nomination(world, S.SUBMITTED)
+    datong_one = make_nomination(campaign=campaign, recommending_org=tree["datong_school"], state=S.SUBMITTED)
+    now = _inside(campaign, "screen")
+    for reviewer, nomination in ((datong_reviewer, taiyuan_one), (actors[Party.REPORTING_UNIT], datong_one)):
+        for action in (Action.RETURN, Action.REJECT):
+            with pytest.raises(PermissionDenied):
+                transition(nomination, action, actor=reviewer, reason="材料不全", now=now)
+    assert [n.state for n in Nomination.objects.order_by("pk")] == [S.SUBMITTED, S.SUBMITTED]
     assert AuditEvent.objects.count() == 0
