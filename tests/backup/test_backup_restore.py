@@ -1,13 +1,14 @@
 import hashlib
 import io
 import json
+import re
 import shutil
 import tarfile
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jixing.accounts.enums import UserRole
@@ -15,7 +16,8 @@ from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event, verify_chain
 from jixing.backup.dump import create_backup
 from jixing.backup.load import restore_backup
-from jixing.backup.manifest import EXCLUDED, BackupError, backed_up_models
+from jixing.backup.manifest import EXCLUDED, BackupError, applied_migrations, backed_up_models
+from tests.backup.tables import digest
 from tests.factories import make_campaign, make_nomination, make_small_province, make_user
 
 PASSWORD = "pw-for-tests-only"
@@ -145,3 +147,143 @@ def test_backup_refuses_to_overwrite(tmp_path):
     (tmp_path / "exists.tar.gz").write_bytes(b"")
     with pytest.raises(BackupError, match="已存在，不会覆盖"):
         create_backup(tmp_path / "exists.tar.gz")
+
+
+def _altered(archive, target, *, manifest=None, data=None) -> None:
+    """Copy an archive with its manifest and/or its data changed, the data's checksum kept right: what a
+    backup made by another version of jixing looks like."""
+    with tarfile.open(archive) as source:
+        members = {m.name: source.extractfile(m).read() for m in source.getmembers()}
+    if data is not None:
+        members["data.jsonl"] = data(members["data.jsonl"].decode()).encode()
+    content = json.loads(members["manifest.json"])
+    content["data"] = {
+        "sha256": hashlib.sha256(members["data.jsonl"]).hexdigest(),
+        "bytes": len(members["data.jsonl"]),
+    }
+    if manifest is not None:
+        manifest(content)
+    members["manifest.json"] = json.dumps(content).encode()
+    with tarfile.open(target, "w:gz") as out:
+        for name, payload in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            out.addfile(info, io.BytesIO(payload))
+
+
+def _later_version(manifest) -> None:
+    """The archive of a later version: one more migration of nominations, and one of the people app's
+    that this version does not have either."""
+    manifest["migrations"]["nominations"].append("0999_nomination_later_field")
+    manifest["migrations"]["people"].append("0999_people_later_change")
+
+
+@pytest.mark.django_db
+def test_restore_refuses_another_schema_version_and_changes_nothing(tmp_path, media_root):
+    populate(media_root)
+    archive = create_backup(tmp_path / "backup.tar.gz").path
+    later = tmp_path / "later.tar.gz"
+    _altered(archive, later, manifest=_later_version)
+    before = digest()
+
+    # --force (replace what the instance holds) does not override the schema check.
+    with pytest.raises(BackupError) as refused:
+        restore_backup(later, force=True)
+    assert str(refused.value).startswith(
+        "备份的数据库结构版本与本实例不同（nominations：备份有、本实例没有 0999_nomination_later_field，"
+        "people：备份有、本实例没有 0999_people_later_change），未恢复任何数据。"
+    )
+    assert "--force-schema" in str(refused.value)
+    assert digest() == before  # every row and every file as it was
+
+    with pytest.raises(CommandError, match="备份的数据库结构版本与本实例不同（nominations："):
+        call_command("restore", str(later), "--force")
+    assert digest() == before
+
+
+@pytest.mark.django_db
+def test_restore_names_migrations_of_this_version_that_the_backup_lacks(tmp_path, media_root):
+    populate(media_root)
+    archive = create_backup(tmp_path / "backup.tar.gz").path
+    earlier = tmp_path / "earlier.tar.gz"
+    # The archive of an earlier version: before the last migration of audit, and before the imports app.
+    newest_audit = applied_migrations()["audit"][-1]
+
+    def earlier_version(manifest):
+        manifest["migrations"]["audit"].remove(newest_audit)
+        del manifest["migrations"]["imports"]
+
+    _altered(archive, earlier, manifest=earlier_version)
+    with pytest.raises(BackupError) as refused:
+        restore_backup(earlier, force=True)
+    message = str(refused.value)
+    assert f"audit：本实例有、备份没有 {newest_audit}" in message
+    assert "imports：本实例有、备份没有 0001_initial" in message
+
+
+@pytest.mark.django_db(transaction=True)  # restored as in production, not inside a test's transaction
+def test_restore_with_force_schema_restores_into_this_version(tmp_path, media_root):
+    populate(media_root)
+    expected = digest()
+    archive = create_backup(tmp_path / "backup.tar.gz").path
+    later = tmp_path / "later.tar.gz"
+
+    def later_data(text: str) -> str:
+        # A column and a table this version does not have.
+        rows = [json.loads(line) for line in text.splitlines()]
+        for row in rows:
+            if row["model"] == "nominations.nomination":
+                row["fields"]["later_field"] = "以后的版本才有的字段"
+        rows.append({"model": "nominations.laterthing", "pk": 1, "fields": {"name": "以后的表"}})
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+    def later_manifest(manifest):
+        _later_version(manifest)
+        manifest["models"]["nominations.laterthing"] = 1
+
+    _altered(archive, later, manifest=later_manifest, data=later_data)
+    with pytest.raises(BackupError, match="备份的数据库结构版本与本实例不同"):
+        restore_backup(later)  # an empty instance refuses it too
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media_root)
+
+    out = io.StringIO()
+    call_command("restore", str(later), "--force-schema", stdout=out)
+    assert "按本实例的数据库结构恢复，本实例没有的表未恢复：nominations.laterthing" in out.getvalue()
+    assert digest() == expected
+
+
+@pytest.mark.django_db(transaction=True)  # --force empties the database as it would in production
+def test_restore_with_force_replaces_what_a_non_empty_instance_holds(tmp_path, media_root):
+    populate(media_root)
+    expected = digest()
+    archive = create_backup(tmp_path / "backup.tar.gz").path
+    # The instance goes on after the backup: a new account, a changed name, an event, a changed file.
+    make_user(username="later", role=UserRole.LEARNER)
+    User.objects.filter(username="ty").update(first_name="改过")
+    record_event(action="test", actor=None, target=User.objects.get(username="later"), summary="之后")
+    (media_root / "top.jpg").write_bytes(b"changed")
+    with pytest.raises(BackupError, match="只能恢复到空实例：数据库已有数据"):
+        restore_backup(archive)
+
+    out = io.StringIO()
+    call_command("restore", str(archive), "--force", stdout=out)
+    assert "行数与校验和均一致" in out.getvalue()
+    assert digest() == expected
+    assert verify_chain() == []
+
+
+@pytest.mark.django_db(transaction=True)  # --force empties the database as it would in production
+def test_a_restore_that_fails_to_load_undoes_everything(tmp_path, media_root):
+    populate(media_root)
+    archive = create_backup(tmp_path / "backup.tar.gz").path
+    broken = tmp_path / "broken.tar.gz"
+    # Same schema, but a nomination whose category does not exist: the load fails half-way.
+    _altered(
+        archive, broken, data=lambda text: re.sub(r'"category": \d+', '"category": 99999', text, count=1)
+    )
+    User.objects.filter(username="ty").update(first_name="改过")
+    before = digest()
+    with pytest.raises(BackupError, match="^恢复失败，已全部撤销，数据库与文件均未改动："):
+        restore_backup(broken, force=True)  # the flush that --force begins with is undone too
+    assert digest() == before
