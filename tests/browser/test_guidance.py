@@ -51,7 +51,11 @@ def test_guidance_a_used_category_is_shown_before_starting_and_the_unit_can_swap
     )
     expect(page.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
     expect(page.locator("#place-taken")).to_contain_text("须单位撤回已申报的一项，才能确认您的申请")
-    submit = page.get_by_role("button", name="提交给单位确认")
+    # The empty form says what it lacks, and its send button what is missing, before anything is sent.
+    expect(page.locator("#checklist")).to_contain_text("请填写事迹简介")
+    submit = page.locator("#submit-button")
+    expect(submit).to_be_disabled()
+    expect(submit).to_contain_text("还差")
     assert "仍要提交给单位确认吗" in submit.get_attribute("data-confirm")
     walk.shot(page, "learner-warned")
 

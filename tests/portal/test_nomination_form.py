@@ -125,7 +125,10 @@ def test_second_submission_of_a_unit_in_a_category_is_refused_g6_and_stays_a_dra
     attach_required(nomination, world.users.school)
     client.force_login(world.users.school)
     form_page = client.get(reverse("portal:nomination_edit", args=[nomination.pk])).content.decode()
-    assert "本单位已在“学员标兵”项目申报了 李四（N-FIRST），每单位每项限报 1 个：须先在那一项的页面撤回申报" in form_page
+    assert (
+        "本单位已在“学员标兵”项目申报了 李四（N-FIRST），每单位每项限报 1 个：须先在那一项的页面撤回申报"
+        in form_page
+    )
     response = _edit(client, world.users.school, nomination, filled_form(nomination, summary="第二份"))
     body = response.content.decode()
     nomination.refresh_from_db()
@@ -226,3 +229,43 @@ def test_form_views_redirect_anonymous_to_login(client, world, name):
     nomination = start(world, user=world.users.school, number=1)
     response = client.post(reverse(name, args=[nomination.pk]), {"summary": "x"})
     assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+
+
+def test_the_form_says_what_it_lacks_and_follows_each_autosave(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    client.force_login(world.users.school)
+    body = client.get(reverse("portal:nomination_edit", args=[nomination.pk])).content.decode()
+    assert "提交前还差" in body and "请填写事迹简介" in body
+    assert re.search(r'<button id="submit-button"[^>]* disabled[^>]*>还差 \d+ 项，暂不能提交</button>', body)
+    # Each autosave answers with the checklist and the button again, swapped in out of band.
+    attach_required(nomination, world.users.school)
+    autosave = reverse("portal:nomination_autosave", args=[nomination.pk])
+    body = client.post(autosave, filled_form(nomination), HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        '<section class="card checklist-card" id="checklist" aria-live="polite" hx-swap-oob="true">' in body
+    )
+    assert "申报表已填写完整，可以提交" in body
+    assert re.search(r'<button id="submit-button"[^>]*hx-swap-oob="true"[^>]*>提交申报</button>', body)
+    # A condition the plan sets 「原则上」 not met: the written reason is asked before sending.
+    nomination.refresh_from_db()
+    nomination.rule_results = {"1.1": {"outcome": "warn", "values": {"rank_in_unit": 2}, "reviewed": False}}
+    nomination.save(update_fields=["rule_results"])
+    body = client.post(autosave, filled_form(nomination), HTTP_HX_REQUEST="true").content.decode()
+    assert "请填写推荐理由说明" in body and "还差 1 项，暂不能提交" in body
+    body = client.post(
+        autosave, filled_form(nomination, warn_reason="该同志在组内带学成效突出"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "申报表已填写完整，可以提交" in body
+
+
+def test_submission_without_the_reason_a_warned_condition_needs_is_refused_on_the_form(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    attach_required(nomination, world.users.school)
+    Nomination.objects.filter(pk=nomination.pk).update(
+        rule_results={"1.1": {"outcome": "warn", "values": {"rank_in_unit": 2}, "reviewed": False}}
+    )
+    body = _edit(client, world.users.school, nomination, filled_form(nomination)).content.decode()
+    assert "请填写推荐理由说明" in body
+    assert Nomination.objects.get(pk=nomination.pk).state == S.DRAFT
+    _edit(client, world.users.school, nomination, filled_form(nomination, warn_reason="组内带学成效突出"))
+    assert Nomination.objects.get(pk=nomination.pk).state == S.SUBMITTED

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
+from jixing.eligibility.outcomes import Outcome
 from jixing.nominations.domain.access import can_edit, send_move
 from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
@@ -130,6 +131,8 @@ def submit_nomination(
     save_draft(nomination=nomination, data=data, actor=actor, now=now)
     spec = form_spec(nomination.category)
     form = NominationForm(data, spec=spec, strict=True, present_evidence=_evidence_kinds(nomination))
+    if form.is_valid() and _needs_warn_reason(nomination, spec) and not form.cleaned_data.get("warn_reason"):
+        form.add_error("warn_reason", WARN_REASON_NEEDED)
     if not form.is_valid():
         raise SubmissionInvalid(form)
     with transaction.atomic():
@@ -151,3 +154,36 @@ def submit_nomination(
         )
     nomination.refresh_from_db()
     return nomination
+
+
+def submission_checklist(nomination: Nomination) -> list[str]:
+    """What the form still lacks before it can be sent up, in the clerk's words: the fields, the ticks
+    and the evidence the strict form asks for (from what is saved: the autosaved draft or the columns),
+    and the written 推荐理由说明 when a condition the plan sets 「原则上」 is not met (stored results, as
+    the reviewer's list will read them: lists.pick_problem). Empty: ready to send. Reads only."""
+    spec = form_spec(nomination.category)
+    values = form_values(nomination, spec)
+    data = {k: ("on" if v is True else "" if v is False else v) for k, v in values.items()}
+    form = NominationForm(data, spec=spec, strict=True, present_evidence=_evidence_kinds(nomination))
+    form.is_valid()
+    missing: list[str] = []
+    for name, errors in form.errors.items():
+        if name.startswith("decl_"):
+            missing.append(f"请勾选承诺：{str(form.fields[name].label)[:16]}…")
+        else:  # a field's messages name it ("请填写事迹简介"); the evidence's are the form's own
+            missing.extend(str(e) for e in errors)
+    if _needs_warn_reason(nomination, spec) and not str(values.get("warn_reason") or "").strip():
+        missing.append(WARN_REASON_NEEDED)
+    return missing
+
+
+WARN_REASON_NEEDED = (
+    "请填写推荐理由说明：被推荐人不完全符合“原则上”的条件（详见申报页面的资格条件），须由推荐单位写明推荐理由"
+)
+
+
+def _needs_warn_reason(nomination: Nomination, spec: FormSpec) -> bool:
+    """A condition the plan sets 「原则上」 is not met (a stored `warn`): the unit must say why it
+    recommends anyway, or the reporting unit cannot pick it (lists.pick_problem)."""
+    results = (nomination.rule_results or {}).values()
+    return "warn_reason" in spec.fields and any(r.get("outcome") == Outcome.WARN for r in results)

@@ -18,7 +18,7 @@ from jixing.nominations.domain.attachments import (
     upload_slots,
 )
 from jixing.nominations.domain.forms_spec import form_spec
-from jixing.portal.views.nominations import visible_nomination
+from jixing.portal.views.nominations import submit_state, visible_nomination
 from jixing.refusals import Refused
 from jixing.security.downloads import protected_download
 from jixing.security.net import client_ip
@@ -34,6 +34,8 @@ def _attachments_panel(request: AuthedRequest, nomination, **extra) -> HttpRespo
             "attachments": nomination.attachments.order_by("kind", "pk"),
             "slots": upload_slots(spec),
             "editable": can_edit(request.user, nomination),
+            # On the form: the checklist and the send button follow the evidence (out of band).
+            **({"oob_state": True, **submit_state(request.user, nomination)} if request.htmx else {}),
             **extra,
         },
     )

@@ -32,6 +32,7 @@ from jixing.nominations.domain.drafts import (
     SubmissionInvalid,
     form_values,
     save_draft,
+    submission_checklist,
     submit_nomination,
 )
 from jixing.nominations.domain.evaluation import rule_table
@@ -120,6 +121,20 @@ def nomination_pick(request: AuthedRequest, number: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def submit_state(user, nomination: Nomination) -> dict:
+    """What _submit_state.html needs to swap in the checklist and the send button after a change (empty
+    `send_move`, nothing to swap, when the user cannot send this nomination)."""
+    move = send_move(user, nomination) if can_edit(user, nomination) else None
+    if move is None:
+        return {"send_move": None}
+    return {
+        "nomination": nomination,
+        "send_move": move,
+        "checklist": submission_checklist(nomination),
+        "place_taken_by": place_holder(nomination),
+    }
+
+
 def _edit_context(request: AuthedRequest, nomination: Nomination, form: NominationForm, **extra) -> dict:
     spec = form.spec
     move = send_move(request.user, nomination)
@@ -130,6 +145,7 @@ def _edit_context(request: AuthedRequest, nomination: Nomination, form: Nominati
         "send_move": move,
         # G.6 before the form is sent: the unit's one place in this category is taken by another.
         "place_taken_by": place_holder(nomination) if move is not None else None,
+        "checklist": submission_checklist(nomination) if move is not None else [],
         "learner": nominee_learner(nomination),
         "return_note": last_return(nomination) if nomination.state == NominationState.RETURNED else None,
         "attachments": nomination.attachments.order_by("kind", "pk"),
@@ -180,7 +196,11 @@ def nomination_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = save_draft(nomination=nomination, data=request.POST, actor=request.user)
     saved_at = nomination.draft_saved_at
     assert saved_at is not None  # save_draft sets it
-    response = render(request, "portal/nominations/_autosave_status.html", {"saved_at": saved_at})
+    response = render(
+        request,
+        "portal/nominations/_autosave_response.html",
+        {"saved_at": saved_at, **submit_state(request.user, nomination)},
+    )
     response["HX-Trigger"] = json.dumps({"jixing:draft-saved": {"at": int(saved_at.timestamp() * 1000)}})
     return response
 
