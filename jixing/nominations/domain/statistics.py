@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -51,11 +52,12 @@ class Figures:
         return round(100 * self.submitted / self.seats) if self.seats else None
 
 
+_NAMES = tuple(f.name for f in fields(Figures))
+
+
 def total(figures: Iterable[Figures]) -> Figures:
-    result = Figures()
-    for item in figures:
-        result = result + item
-    return result
+    items = list(figures)
+    return Figures(**{name: sum(getattr(item, name) for item in items) for name in _NAMES})
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class UnitStatistics:
     unit: Org
     by_category: list[tuple[Category, Figures]]
 
-    @property
+    @cached_property  # a page reads it for every figure: computed once (cached_property writes __dict__)
     def total(self) -> Figures:
         return total(figures for _, figures in self.by_category)
 
@@ -76,7 +78,7 @@ class Statistics:
     units: list[UnitStatistics]
     by_category: list[tuple[Category, Figures]] = field(default_factory=list)
 
-    @property
+    @cached_property  # a page reads it for every figure: computed once (cached_property writes __dict__)
     def total(self) -> Figures:
         return total(figures for _, figures in self.by_category)
 
@@ -141,8 +143,10 @@ def campaign_statistics(*, campaign: Campaign, reporting_unit: Org | None = None
 def campaign_totals(*, campaign: Campaign, reporting_unit: Org | None = None) -> Figures:
     """The totals alone (the home page's figures): the province's, or one reporting unit's. Two queries;
     the same figures as campaign_statistics(...).total."""
-    nominations = Nomination.objects.filter(campaign=campaign, reporting_unit__level=OrgLevel.REPORTING_UNIT)
-    quotas = Quota.objects.filter(campaign=campaign, reporting_unit__level=OrgLevel.REPORTING_UNIT)
+    # No join to the orgs (on SQLite it made the count ten times slower): a nomination's reporting unit
+    # and a quota's are 报送单位 by construction; a nomination without one is counted nowhere.
+    nominations = Nomination.objects.filter(campaign=campaign, reporting_unit__isnull=False)
+    quotas = Quota.objects.filter(campaign=campaign)
     if reporting_unit is not None:
         nominations = nominations.filter(reporting_unit=reporting_unit)
         quotas = quotas.filter(reporting_unit=reporting_unit)
