@@ -160,8 +160,12 @@ def _learner_row(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str,
 
 
 def _learner_empty(case: Case, index: int, key: str, absent: bool) -> None:
-    if not required_empty(case, index, key):
-        case.expected[index][key] = LEARNERS_TEMPLATE.column(key).default
+    if required_empty(case, index, key):
+        return
+    expected = case.expected[index]
+    expected[key] = LEARNERS_TEMPLATE.column(key).default
+    if key in LEARNER_ALWAYS and not expected["phone"] and not expected["id_number"]:
+        case.refuse(case.line(index), "手机号", "身份证号为空时手机号不能为空")
 
 
 def _with_id(draw: st.DrawFn, case: Case) -> int:
@@ -479,15 +483,25 @@ def _org_duplicate_code(draw: st.DrawFn, case: Case) -> None:
     case.refuse(case.line(index), "组织编码", f"组织编码重复（与第 {case.line(first)} 行重复）")
 
 
+def _pick_new(draw: st.DrawFn, case: Case) -> int:
+    """A row of a new org: none has children (the stored school has one, which a change of level concerns)."""
+    new = [i for i, e in enumerate(case.expected) if e["is_new"]]
+    if not new:
+        case.rows[0]["code"] = case.expected[0]["code"] = case.expected[0]["unit_code"] = "U0-NEW"
+        case.expected[0]["is_new"] = True
+        new = [0]
+    return draw(st.sampled_from(new))
+
+
 def _org_wrong_parent_level(draw: st.DrawFn, case: Case) -> None:
-    index = _pick(draw, case)
+    index = _pick_new(draw, case)
     case.rows[index]["level"] = "部门"
     case.rows[index]["parent_code"] = draw(st.sampled_from(["TY-QX", "DT"]))
     case.refuse(case.line(index), "上级组织编码", "只能挂在")
 
 
 def _org_second_province(draw: st.DrawFn, case: Case) -> None:
-    index = _pick(draw, case)
+    index = _pick_new(draw, case)
     case.rows[index]["level"], case.rows[index]["parent_code"] = "省级", ""
     case.refuse(case.line(index), "层级", "只能有一个省级组织")
 
@@ -760,9 +774,13 @@ def _nomination_row(
 
 
 def _nomination_empty(case: Case, index: int, key: str, absent: bool) -> None:
+    line, expected = case.line(index), case.expected[index]
     if required_empty(case, index, key):
+        if key == "category" and case.refusal:  # no category, so no nominee it must name
+            case.refusal = {r for r in case.refusal if not (r[0] == line and r[2].startswith("须填写"))}
         return
-    expected = case.expected[index]
+    if (line, "项目", "不能为空") in (case.refusal or set()):
+        return
     if key == "account_id" and expected["is_person"]:
         case.refuse(case.line(index), "学号", "须填写学号")
     elif key == "nominee_org_code" and not expected["is_person"]:
@@ -865,7 +883,7 @@ def _nomination_out_of_scope(draw: st.DrawFn, case: Case) -> None:
 def nomination_mutations(context: dict[str, Any]) -> dict[str, Mutation]:
     return {
         "valid": lambda draw, case: None,
-        "unknown_category": _nomination_refusal("category", ["学员 标兵", "优秀学员", "1"], "应为以下之一"),
+        "unknown_category": _nomination_refusal("category", ["学员 标兵", "优秀学习者", "1"], "应为以下之一"),
         "person_without_account": _nomination_refusal("account_id", ["", " "], "须填写学号", person=True),
         "unit_without_org": _nomination_refusal(
             "nominee_org_code", [""], "须填写被推荐组织编码", person=False

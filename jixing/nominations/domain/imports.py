@@ -47,18 +47,22 @@ def _check_row(
     scope: Org | None,
     errors: ProblemList,
 ) -> None:
+    # A cell the reader refused (empty where required, too long) is None: it was reported once, as what it
+    # is; checking it again would add a second, wrong reason (an empty 项目 is no "unknown category").
     number = row["number"]
-    if number in first_row:
-        errors.add(row.number, "申报编号", number, f"申报编号重复（与第 {first_row[number]} 行重复）")
-    elif number in existing:
-        errors.add(row.number, "申报编号", number, "申报编号已存在")
-    first_row.setdefault(number, row.number)
+    if number is not None:
+        if number in first_row:
+            errors.add(row.number, "申报编号", number, f"申报编号重复（与第 {first_row[number]} 行重复）")
+        elif number in existing:
+            errors.add(row.number, "申报编号", number, "申报编号已存在")
+        first_row.setdefault(number, row.number)
     category = categories.get(row["category"])
     if category is None:
-        errors.add(row.number, "项目", row["category"], f"应为以下之一：{'、'.join(categories)}")
-    elif category.kind == CategoryKind.PERSON and not row["account_id"]:
+        if row["category"] is not None:
+            errors.add(row.number, "项目", row["category"], f"应为以下之一：{'、'.join(categories)}")
+    elif category.kind == CategoryKind.PERSON and row["account_id"] == "":
         errors.add(row.number, "学号", "", f"个人项目“{category.name}”须填写学号")
-    elif category.kind == CategoryKind.UNIT:
+    elif category.kind == CategoryKind.UNIT and row["nominee_org_code"] is not None:
         code = row["nominee_org_code"]
         if not code:
             errors.add(row.number, "被推荐组织编码", "", f"单位项目“{category.name}”须填写被推荐组织编码")
@@ -68,7 +72,8 @@ def _check_row(
             errors.add(row.number, "被推荐组织编码", code, "被推荐组织应为单位或通讯站")
     recommending = orgs.get(row["recommending_code"])
     if recommending is None:
-        errors.add(row.number, "推荐单位编码", row["recommending_code"], UNKNOWN_ORG)
+        if row["recommending_code"] is not None:
+            errors.add(row.number, "推荐单位编码", row["recommending_code"], UNKNOWN_ORG)
     elif recommending.reporting_unit_id is None:
         errors.add(row.number, "推荐单位编码", row["recommending_code"], "推荐单位不属于任何报送单位")
     elif scope is not None and not is_in_subtree(recommending, scope):
