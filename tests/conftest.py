@@ -34,6 +34,13 @@ def _tasks_run_immediately(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _demo_signing_key_outside_the_repository(settings, tmp_path_factory):
+    # The self-signed pair that signs certificates and the final list without a configured key: made
+    # once per test session in its temporary folder, never in the working copy's var/.
+    settings.SIGNING_DEMO_DIR = tmp_path_factory.getbasetemp() / "signing"
+
+
 @pytest.fixture
 def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import pikepdf
 import segno
 from django.template.loader import render_to_string
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -88,6 +87,8 @@ def certificates_pdf(items: Sequence[CertificateData]) -> bytes:
 
 def split_pages(content: bytes) -> list[bytes]:
     """Each page of a PDF as a PDF of its own (only the resources that page uses are written)."""
+    import pikepdf  # here: importing it logs a line, which every `jixing` command would print otherwise
+
     pages: list[bytes] = []
     with pikepdf.open(io.BytesIO(content)) as whole:
         for page in whole.pages:

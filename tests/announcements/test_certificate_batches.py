@@ -19,7 +19,7 @@ from jixing.announcements.models import CertificateBatch
 from jixing.audit.models import AuditEvent
 from jixing.documents.certificates import CertificateData
 from jixing.imports.enums import JobState
-from tests.announcements.test_certificates import commended  # noqa: F401  (the fixture)
+from tests.announcements.test_certificates import _signature, commended  # noqa: F401  (the fixture)
 from tests.documents.pdf_reading import pdf_text
 
 CAMPAIGN = "2022年度“学习强国”山西学习之星集结活动"
@@ -55,6 +55,7 @@ def test_batch_makes_one_pdf_per_person_in_a_zip_with_the_plaque_files(client, c
     assert len(PdfReader(io.BytesIO(content)).pages) == 1
     assert "欧阳晓梅同志" in pdf_text(content) and "JX2022-01-0002" in pdf_text(content)
     assert "王五" not in pdf_text(content)
+    assert _signature(content).bottom_line is True  # each certificate signed on its own
     summaries = list(
         AuditEvent.objects.filter(action="certificate.download").values_list("summary", flat=True)
     )

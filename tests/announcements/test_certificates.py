@@ -9,8 +9,13 @@ from urllib.parse import urlsplit
 import pypdfium2
 import pytest
 import zxingcpp
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from jixing.announcements.domain.approval import commend, record_approval
 from jixing.announcements.domain.certificates import (
@@ -18,7 +23,9 @@ from jixing.announcements.domain.certificates import (
     build_certificate,
     build_plaque_sheet,
     certificate_by_serial,
+    signing_key,
 )
+from jixing.announcements.domain.notices import NoticeFormat, build_commendation_notice
 from jixing.announcements.domain.publishing import publish
 from jixing.announcements.models import Certificate
 from jixing.audit.models import AuditEvent
@@ -173,3 +180,67 @@ def test_commendation_page_offers_each_certificate_and_the_plaques(client, comme
     )
     response = client.get(reverse("review:province_plaques_xlsx"))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _signature(content: bytes):
+    """pyHanko's verdict on the PDF's one signature, the demo's certificate trusted."""
+    (signature,) = PdfFileReader(io.BytesIO(content)).embedded_signatures
+    cert = load_cert_from_pemder(str(signing_key().cert))
+    return validate_pdf_signature(signature, ValidationContext(trust_roots=[cert]))
+
+
+def _one_byte_changed(content: bytes) -> bytes:
+    """The PDF with one bit of its first stream's data flipped (its structure still readable)."""
+    changed = bytearray(content)
+    changed[content.index(b"stream") + 20] ^= 0x01
+    return bytes(changed)
+
+
+def test_certificate_is_signed_and_a_changed_byte_breaks_the_signature(commended):
+    world, (ouyang, _, _), _ = commended
+    built = build_certificate(Certificate.objects.get(nomination=ouyang), actor=world.users.province)
+    status = _signature(built.content)
+    assert (status.intact, status.valid, status.trusted, status.bottom_line) == (True, True, True, True)
+    assert status.signing_cert.subject.native["common_name"] == "集星演示签名（非正式）"
+    broken = _signature(_one_byte_changed(built.content))
+    assert (broken.intact, broken.bottom_line) == (False, False)
+    # The demo's pair is made once, under the data directory's signing folder, and kept.
+    assert signing_key().cert.parent == settings.SIGNING_DEMO_DIR
+
+
+def test_final_list_pdf_is_signed_and_its_word_version_is_not_touched(commended):
+    world, _, _ = commended
+    pdf = build_commendation_notice(world.campaign, fmt=NoticeFormat.PDF, actor=world.users.province)
+    assert _signature(pdf.content).bottom_line is True
+    assert _signature(_one_byte_changed(pdf.content)).bottom_line is False
+    assert "欧阳晓梅" in pdf_text(pdf.content)
+    docx = build_commendation_notice(world.campaign, fmt=NoticeFormat.DOCX, actor=world.users.province)
+    assert docx.content.startswith(b"PK")
+
+
+def test_province_key_from_a_pkcs12_file_signs_instead_of_the_demo(commended, settings, tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        load_pem_private_key,
+        pkcs12,
+    )
+
+    world, (ouyang, _, _), _ = commended
+    demo = signing_key()
+    key = load_pem_private_key(demo.key.read_bytes(), password=None)
+    cert = x509.load_pem_x509_certificate(demo.cert.read_bytes())
+    bundle = tmp_path / "province.p12"
+    bundle.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"province", key, cert, None, BestAvailableEncryption(b"mima-2023")
+        )
+    )
+    settings.SIGNING_PKCS12, settings.SIGNING_PASSPHRASE = str(bundle), "mima-2023"
+    settings.SIGNING_DEMO_DIR = tmp_path / "no-demo"
+    built = build_certificate(Certificate.objects.get(nomination=ouyang), actor=world.users.province)
+    (signature,) = PdfFileReader(io.BytesIO(built.content)).embedded_signatures
+    assert validate_pdf_signature(
+        signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(demo.cert))])
+    ).bottom_line
+    assert not (tmp_path / "no-demo").exists()

@@ -26,7 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.accounts.permissions import is_province_admin
-from jixing.announcements.domain.certificates import certificate_data, certificate_filename, valid_plaques
+from jixing.announcements.domain.certificates import (
+    CERTIFICATE_REASON,
+    certificate_data,
+    certificate_filename,
+    signed,
+    signing_key,
+    valid_plaques,
+)
 from jixing.announcements.enums import CertificateKind
 from jixing.announcements.models import Certificate, CertificateBatch
 from jixing.audit.domain.events import record_event
@@ -35,6 +42,7 @@ from jixing.campaigns.models import Campaign
 from jixing.documents import certificates as builder
 from jixing.documents.certificates import CertificateData
 from jixing.documents.filenames import safe_filename
+from jixing.documents.signing import SigningKey
 from jixing.imports.enums import ACTIVE_STATES, STALE_AFTER, JobState
 from jixing.refusals import Refused
 
@@ -131,24 +139,29 @@ def _finish(pk: int, state: JobState, **fields) -> None:
     CertificateBatch.objects.filter(pk=pk).update(state=state, finished_at=now, updated_at=now, **fields)
 
 
-def _render_chunk(items: Sequence[CertificateData]) -> list[bytes]:
-    """One chunk's certificates, one PDF each (run in a worker process)."""
-    return builder.split_pages(builder.certificates_pdf(items))
+def _render_chunk(items: Sequence[CertificateData], key: SigningKey | None) -> list[bytes]:
+    """One chunk's certificates, one signed PDF each (run in a worker process)."""
+    pages = builder.split_pages(builder.certificates_pdf(items))
+    return [signed(page, reason=CERTIFICATE_REASON, key=key) for page in pages]
 
 
 def render_certificates(
-    items: Sequence[CertificateData], *, workers: int | None = None, chunk: int = builder.CHUNK
+    items: Sequence[CertificateData],
+    *,
+    workers: int | None = None,
+    chunk: int = builder.CHUNK,
+    key: SigningKey | None = None,
 ) -> Iterator[tuple[CertificateData, bytes]]:
-    """(certificate, its PDF) for each item in order, rendered `chunk` at a time by `workers` processes
-    (CERTIFICATE_WORKERS; 1 renders here)."""
+    """(certificate, its PDF signed with `key`) for each item in order, rendered `chunk` at a time by
+    `workers` processes (CERTIFICATE_WORKERS; 1 renders here)."""
     workers = workers or int(getattr(settings, "CERTIFICATE_WORKERS", 0) or min(2, os.cpu_count() or 1))
     chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
     if workers <= 1 or len(chunks) <= 1:
         for part in chunks:
-            yield from zip(part, _render_chunk(part), strict=True)
+            yield from zip(part, _render_chunk(part, key), strict=True)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        for part, files in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+        for part, files in zip(chunks, pool.map(_render_chunk, chunks, [key] * len(chunks)), strict=True):
             yield from zip(part, files, strict=True)
 
 
@@ -160,9 +173,10 @@ def write_zip(
     campaign_name: str = "",
     progress: Callable[[int], None] = lambda done: None,
     workers: int | None = None,
+    key: SigningKey | None = None,
 ) -> None:
-    """The zip: 证书/<category>/<file name> for each (certificate, file name), and the plaques' list and
-    proofs under 奖牌/ when there are plaques. `progress(done)` after each chunk's files."""
+    """The zip: 证书/<category>/<file name> for each (certificate, file name), signed with `key`, and the
+    plaques' list and proofs under 奖牌/ when there are plaques. `progress(done)` after each chunk's files."""
     items = [item for item, _ in certificates]
     names: dict[str, str] = {}
     used: set[str] = set()
@@ -176,7 +190,7 @@ def write_zip(
     # PDFs are compressed already: storing them is as small and much faster.
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         done = 0
-        for item, content in render_certificates(items, workers=workers):
+        for item, content in render_certificates(items, workers=workers, key=key):
             archive.writestr(names[item.serial], content)
             done += 1
             if done % builder.CHUNK == 0 or done == len(items):
@@ -215,6 +229,7 @@ def run_batch(batch_id: int) -> str:
             plaques=[certificate_data(p) for p in valid_plaques(batch.campaign)],
             campaign_name=batch.campaign.name,
             progress=progress,
+            key=signing_key(),
         )
     except Exception:
         logger.exception("certificate batch %s failed", batch.pk)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -29,9 +31,13 @@ from jixing.campaigns.models import Campaign
 from jixing.documents import certificates as builder
 from jixing.documents.certificates import CertificateData
 from jixing.documents.filenames import entry_filename, safe_filename
+from jixing.documents.signing import SigningKey, demo_pair, sign_pdf
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.refusals import Refused
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -175,6 +181,35 @@ def verify_url(serial: str) -> str:
     return public_url() + reverse("public:verify", args=[serial])
 
 
+def signing_key() -> SigningKey | None:
+    """The province's key when configured (JIXING_SIGNING_*); else, outside production, the demo's
+    self-signed pair under DATA_DIR/signing/ (made on first use); in production without a key, None."""
+    passphrase = getattr(settings, "SIGNING_PASSPHRASE", "")
+    if pkcs12 := getattr(settings, "SIGNING_PKCS12", ""):
+        return SigningKey(pkcs12=Path(pkcs12), passphrase=passphrase)
+    if key := getattr(settings, "SIGNING_KEY", ""):
+        return SigningKey(key=Path(key), cert=Path(settings.SIGNING_CERT), passphrase=passphrase)
+    if settings.PRODUCTION:
+        return None
+    return demo_pair(Path(getattr(settings, "SIGNING_DEMO_DIR", Path(settings.DATA_DIR) / "signing")))
+
+
+# Loaded once per process and key: reading a PKCS#12 file costs more than a signature.
+_signers: dict[SigningKey, Signer] = {}
+
+
+def signed(content: bytes, *, reason: str, key: SigningKey | None) -> bytes:
+    """`content` signed (PAdES) with `key`, or as it is when there is no key."""
+    if key is None:
+        return content
+    if key not in _signers:
+        _signers[key] = key.signer()
+    return sign_pdf(content, _signers[key], reason=reason)
+
+
+CERTIFICATE_REASON = "荣誉证书（核验：扫描二维码）"
+
+
 def _issuer(campaign: Campaign) -> str:
     contact = campaign.contact if isinstance(campaign.contact, dict) else {}
     return str(contact.get("organisation") or "").strip()
@@ -232,7 +267,11 @@ def build_certificate(certificate: Certificate, *, actor, ip: str | None = None)
         raise CertificateRefused("单位奖牌请下载奖牌制作清单或刻字样稿")
     if certificate.is_revoked:
         raise CertificateRefused(f"证书 {certificate.serial} 已撤销，不能再下载")
-    content = builder.certificates_pdf([certificate_data(certificate)])
+    content = signed(
+        builder.certificates_pdf([certificate_data(certificate)]),
+        reason=CERTIFICATE_REASON,
+        key=signing_key(),
+    )
     filename = certificate_filename(certificate)
     _record_download(target=certificate, what="证书", filename=filename, count=1, actor=actor, ip=ip)
     return BuiltFile(filename, PDF, content)

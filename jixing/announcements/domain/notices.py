@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.accounts.permissions import is_province_admin
+from jixing.announcements.domain.certificates import signed, signing_key
 from jixing.announcements.domain.objections import CONTENT_MAX
 from jixing.announcements.domain.ordering import official_order
 from jixing.announcements.domain.public import ON_PUBLIC_LIST
@@ -203,15 +204,17 @@ def build_commendation_notice(
 ) -> BuiltNotice:
     """The 表扬通报 in `fmt`, named 「{活动}表扬通报.docx」. Province admins only.
 
-    Side effects: an audit event `announcement.document_download` naming the document and format.
-    Raises NoticeRefused when nothing is approved yet.
+    The PDF is signed (certificates.signed). Side effects: an audit event
+    `announcement.document_download` naming the document and format. Raises NoticeRefused when nothing
+    is approved yet.
     """
     if not is_province_admin(actor):
         raise PermissionDenied("只有省平台管理员可以下载表扬通报")
     data = commendation_notice_data(campaign)
-    content = (
-        commendation_notice.to_docx(data) if fmt == NoticeFormat.DOCX else commendation_notice.to_pdf(data)
-    )
+    if fmt == NoticeFormat.DOCX:
+        content = commendation_notice.to_docx(data)
+    else:  # the final list as PDF is signed (PAdES) with the province's key, or the demo's
+        content = signed(commendation_notice.to_pdf(data), reason="通报表扬名单", key=signing_key())
     filename = safe_filename(f"{campaign.name}表扬通报", str(fmt))
     rows = sum(len(b.entries) for b in data.blocks)
     _record(target=campaign, document="表扬通报", fmt=fmt, filename=filename, rows=rows, actor=actor, ip=ip)
