@@ -1,6 +1,6 @@
 """Fuzzing that reaches the rows (issue 14, item 7): every importer fed template-shaped files.
 
-Each file (tests/imports/fuzz_rows.py) has the template's headers in any order, in UTF-8, UTF-8 with BOM,
+Each file (tests/imports/fuzz_cases/) has the template's headers in any order, in UTF-8, UTF-8 with BOM,
 GBK, tab-separated text or XLSX, and rows valid but for one mutation. Whatever the import decides, it must
 decide what the case says: an accepted file has every row stored with its normalised values (masked
 numbers, the person key of the canonical ID number, typed figures); a refused one lists exactly the
@@ -43,21 +43,11 @@ from tests.factories import (
     make_small_province,
     make_snapshot,
 )
-from tests.imports.fuzz import Case
-from tests.imports.fuzz_rows import (
-    EXISTING_NUMBER,
-    LEARNER_MUTATIONS,
-    LEARNER_ORGS,
-    NOMINATION_MUTATION_NAMES,
-    ORG_MUTATIONS,
-    ROLE_ACCOUNTS,
-    ROLE_MUTATIONS,
-    UNCHANGED,
-    learner_files,
-    nomination_files,
-    org_files,
-    role_files,
-)
+from tests.imports.fuzz_cases import LEARNER_ORGS, Case
+from tests.imports.fuzz_cases.learners import LEARNER_MUTATIONS, learner_files
+from tests.imports.fuzz_cases.nominations import EXISTING_NUMBER, NOMINATION_MUTATION_NAMES, nomination_files
+from tests.imports.fuzz_cases.orgs import ORG_MUTATIONS, UNCHANGED, org_files
+from tests.imports.fuzz_cases.roles import ROLE_ACCOUNTS, ROLE_MUTATIONS, role_files
 
 pytestmark = pytest.mark.django_db
 
