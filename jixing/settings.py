@@ -160,6 +160,8 @@ MIDDLEWARE = [
     # After messages (they tell why a user was logged out or redirected), in this order: an expired
     # session ends before the gate asks for a second factor or a new password (jixing/accounts/middleware.py).
     "jixing.accounts.middleware.SessionTimeoutMiddleware",
+    # An htmx request of a signed-out user: the whole page goes to the login, and comes back after it.
+    "jixing.accounts.middleware.HtmxLoginMiddleware",
     "jixing.accounts.middleware.AccountGateMiddleware",
     "jixing.security.middleware.AccessDeniedAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -258,6 +260,26 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded evidence lives here, outside every served folder: there is no MEDIA_URL route, and files are
 # sent only by the attachment view after an access check (nominations/domain/attachments.py).
 MEDIA_ROOT = Path(env_str("JIXING_MEDIA_ROOT", str(DATA_DIR / "files")))
+# Certificates and plaques (announcements/domain/certificates.py). Their QR codes open
+# JIXING_PUBLIC_URL/public/verify/<serial>/: the address people reach this server at from outside (in
+# production https:// and the first of JIXING_ALLOWED_HOSTS unless set). Certificates and the 表扬通报 PDF
+# are signed (PAdES) with the province's key: a PKCS#12 file (JIXING_SIGNING_PKCS12) or a PEM key and
+# certificate (JIXING_SIGNING_KEY, JIXING_SIGNING_CERT), JIXING_SIGNING_PASSPHRASE for either. Without them
+# production signs nothing and any other environment signs with a self-signed pair it makes once under
+# DATA_DIR/signing/ (the demo's). CERTIFICATE_WORKERS processes render a batch (0: up to two, by cores).
+PUBLIC_URL = env_str("JIXING_PUBLIC_URL", "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000"
+)
+SIGNING_PKCS12 = env_str("JIXING_SIGNING_PKCS12", "")
+SIGNING_KEY = env_str("JIXING_SIGNING_KEY", "")
+SIGNING_CERT = env_str("JIXING_SIGNING_CERT", "")
+SIGNING_PASSPHRASE = env_str("JIXING_SIGNING_PASSPHRASE", "")
+if bool(SIGNING_KEY) != bool(SIGNING_CERT):
+    raise ImproperlyConfigured("JIXING_SIGNING_KEY and JIXING_SIGNING_CERT must be set together")
+if SIGNING_PKCS12 and SIGNING_KEY:
+    raise ImproperlyConfigured("Set either JIXING_SIGNING_PKCS12 or JIXING_SIGNING_KEY/JIXING_SIGNING_CERT")
+SIGNING_DEMO_DIR = DATA_DIR / "signing"
+CERTIFICATE_WORKERS = env_int("JIXING_CERTIFICATE_WORKERS", 0)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 _MB = 1024 * 1024

@@ -37,7 +37,7 @@ def test_second_factor_new_province_admin_is_sent_to_enrolment(client, admin):
     device = TOTPDevice.objects.get(user=admin)
     assert device.confirmed is False
     assert "<svg" in page and "绑定身份验证器" in page
-    assert page.count("<script") == 1  # base.html's htmx only: the QR code is inline SVG, no script
+    assert page.count("<script") == 2  # base.html's htmx and confirm.js only: the QR code is inline SVG
 
 
 def test_second_factor_enrolment_with_a_valid_code_lets_the_admin_in(client, admin):

@@ -104,3 +104,18 @@ def test_session_settings_bound_the_stored_session_to_twelve_hours():
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
     assert settings.SESSION_IDLE_SECONDS == 30 * 60
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_htmx_post_of_a_signed_out_user_goes_to_login_back_to_the_page_it_came_from(client, unit_admin):
+    # An autosave after the session was removed: the whole page to the login (not the login page swapped
+    # into the form), with next= the form's page and the sentence that the text is kept in the browser.
+    page = "http://testserver/nominations/7/edit/"
+    response = client.post("/nominations/7/autosave/", {"summary": "x"}, HTTP_HX_REQUEST="true",
+                           HTTP_HX_CURRENT_URL=page)  # fmt: skip
+    assert response["HX-Redirect"] == "/login/?next=%2Fnominations%2F7%2Fedit%2F"
+    login = client.get("/login/?next=/nominations/7/edit/").content.decode()
+    assert "登录已过期，内容已暂存在本机" in login
+    # A page of another site is never where the login sends one back.
+    response = client.post("/nominations/7/autosave/", {}, HTTP_HX_REQUEST="true",
+                           HTTP_HX_CURRENT_URL="https://evil.example/x")  # fmt: skip
+    assert response["HX-Redirect"] == "/login/"

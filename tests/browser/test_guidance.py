@@ -5,13 +5,23 @@ nomination back before the deadline and starts another."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from jixing.accounts.enums import UserRole
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
-from tests.browser.test_walkthrough import Walk, click_and_confirm, log_in, see_message
-from tests.browser.world import build_province
+from tests.browser.test_walkthrough import (
+    PDF,
+    Walk,
+    click_and_confirm,
+    file,
+    log_in,
+    png,
+    see_message,
+    upload_evidence,
+)
+from tests.browser.world import PASSWORD, build_province
 from tests.factories import make_learner, make_nomination, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,3 +94,59 @@ def test_guidance_a_used_category_is_shown_before_starting_and_the_unit_can_swap
     expect(unit.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
     assert Nomination.objects.get(pk=held.pk).state == NominationState.DRAFT
     assert Nomination.objects.filter(nominee_account="14010087", recommending_org=school).count() == 1
+
+
+def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows_the_page(
+    browser, live_server, media_root, screenshots
+):
+    world = build_province()
+    walk = Walk(browser, live_server.url, screenshots)
+    unit = walk.page("school")
+    log_in(unit, "school")
+    unit.goto("/nominations/new/")
+    unit.locator("li.choice", has_text="学员标兵").get_by_role("link", name="选择被推荐学员").click()
+    unit.get_by_role("button", name=f"推荐{world.nominee.name}").click()
+    expect(unit.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
+    form_url = unit.url
+    unit.get_by_label("事迹简介").fill("坚持每天学习。")
+    expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
+
+    # The session ends on the server (idle, or signed out elsewhere) while the clerk goes on typing: the
+    # next autosave takes the whole page to the login, which says the text is kept in this browser ...
+    Session.objects.all().delete()
+    text = "坚持每天学习。会话过期之后接着写的这一段，不能丢。"
+    unit.get_by_label("事迹简介").fill(text)
+    expect(unit.locator("ul.messages")).to_contain_text("登录已过期，内容已暂存在本机", timeout=20_000)
+    walk.shot(unit, "session-expired")
+    unit.get_by_label("账号").fill("school")
+    unit.get_by_label("密码").fill(PASSWORD)
+    unit.get_by_role("button", name="登录").click()
+    # ... and after it the form is back, with the text restored and saved.
+    expect(unit).to_have_url(form_url)
+    expect(unit.get_by_label("事迹简介")).to_have_value(text)
+    expect(unit.locator("#restored-notice")).to_be_visible()
+    nomination = Nomination.objects.get(nominee_account=world.nominee.account_id)
+
+    def saved_text() -> str:
+        nomination.refresh_from_db()
+        return (nomination.draft_data or {}).get("summary", nomination.summary)
+
+    for _ in range(100):  # the restored copy is sent at once (autosave "change", 300 ms): at most 10 s
+        if saved_text() == text:
+            break
+        unit.wait_for_timeout(100)
+    assert saved_text() == text
+
+    # Sent up, then browser back: the nomination's page as it is now, with a plain sentence.
+    unit.get_by_label("填报总积分").fill(str(world.nominee.total_points))
+    unit.get_by_label("填报年度积分").fill(str(world.nominee.annual_points))
+    unit.get_by_label("被推荐人具有中华人民共和国国籍").check()
+    unit.get_by_label("所填信息及所附材料真实").check()
+    upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
+    upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
+    unit.get_by_role("button", name="提交申报").click()
+    see_message(unit, "已提交")
+    unit.go_back()
+    see_message(unit, f"申报 {nomination.number} 已提交，当前状态为“已申报”，不能再修改")
+    expect(unit.locator("h1")).not_to_contain_text("申报表")
+    walk.shot(unit, "back-after-submit")

@@ -132,6 +132,7 @@ PHASES = {"review:screening_picks": "screen", "review:screening_act": "screen", 
 # Columns, in ROLES' order: anonymous, learner, other_learner, unit_admin, other_unit_admin, reviewer,
 # other_reviewer, province.
 # fmt: off
+DETAIL = "→portal:nomination_detail"
 ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     # The site root: a visitor gets the public 公示 or final list (with the staff login), a user the home.
     "portal:home": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -145,8 +146,9 @@ ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     "portal:nomination_start": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 403)),
     "portal:nomination_pick": ("get", {}, (L, 403, 403, 200, 200, 403, 403, 403)),
     "portal:nomination_detail": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    # The nomination is published: nobody may edit it any more.
-    "portal:nomination_edit": ("get", {}, (L, 403, 404, 403, 404, 403, 404, 403)),
+    # The nomination is published: nobody may edit it any more; who sees it is sent to its page (browser
+    # back to a form already sent lands there with a plain sentence), the autosave is refused.
+    "portal:nomination_edit": ("get", {}, (L, DETAIL, 404, DETAIL, 404, DETAIL, 404, DETAIL)),
     "portal:nomination_autosave": ("post", TYPED, (L, 403, 404, 403, 404, 403, 404, 403)),
     "portal:nomination_act": ("post", WITHDRAW, (L, 403, 404, 403, 404, 403, 404, "→portal:nomination_detail!")),
     # The 报名表 and 承诺书: whoever may see the nomination (its 学员标兵 nominee signs a 承诺书).

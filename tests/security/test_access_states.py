@@ -289,7 +289,8 @@ NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
     ("upload", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403),
     ("delete", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403),
     # Sent up: read only, for everyone.
-    ("edit", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
+    # (The form of a sent nomination opens its page: browser back after 提交 is not an error.)
+    ("edit", SENT): (L, "detail", 404, "detail", 404, "detail", 404, "detail"),
     ("save", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
     ("autosave", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
     ("upload", SENT): (L, 403, 404, 403, 404, 403, 404, 403),

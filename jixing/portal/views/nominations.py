@@ -161,6 +161,14 @@ def nomination_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The form. POST intent=save keeps a draft; intent=submit sends it up through the state table."""
     nomination = visible_nomination(request, pk)
     if not can_edit(request.user, nomination):
+        if request.method != "POST" and nomination.state not in NominationState.editable_states():
+            # Back to a form already sent (browser back after 提交): its page as it is now, not an error.
+            messages.info(
+                request,
+                f"申报 {nomination.number} 已提交，当前状态为“{nomination.get_state_display()}”，不能再修改；"
+                "以下是它的内容。",
+            )
+            return redirect("portal:nomination_detail", pk=nomination.pk)
         raise PermissionDenied("此申报当前不可编辑")
     spec = form_spec(nomination.category)
     if request.method != "POST":
