@@ -55,9 +55,7 @@ def uscc_numbers() -> st.SearchStrategy[str]:
 
 @st.composite
 def _org_row(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    kind = draw(
-        st.sampled_from(["unit", "unit", "department", "update"] if index == 0 else ["unit", "department"])
-    )
+    kind = draw(st.sampled_from(["update", "unit", "department"] if index == 0 else ["unit", "department"]))
     if kind == "update":  # the stored school, renamed and its figures given
         code, parent, level, unit, reporting = "TY-QX-S1", "TY-QX", "单位", "TY-QX-S1", "TY"
         name = draw(st.sampled_from(UNIT_NAMES))
