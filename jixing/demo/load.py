@@ -3,7 +3,7 @@
 The demo owns the database it fills: it recognises its own earlier run by the demo campaign
 (shanxi-2022-demo). It then replaces the org tree and everything that hangs off it (snapshots with their
 learners, roles, nominations with their attachments and decisions, the reporting units' lists, the 公示
-with its entries and objections, the approval, quotas) and keeps everything else:
+with its entries and objections, the approval, certificates and their batches, quotas) and keeps everything else:
 campaign rows are updated in place, accounts keep their ids (sessions survive), accounts made by hand keep
 their place in the tree (re-attached by org code), and the audit chain keeps its events and gets the
 new run's: every workflow step's and one "demo.loaded". A database whose orgs were not made by the demo
@@ -24,7 +24,14 @@ from django.db import connection, transaction
 from django.db.models import Field, Max, Model, ProtectedError
 
 from jixing.accounts.models import User
-from jixing.announcements.models import Announcement, AnnouncementEntry, Approval, Objection
+from jixing.announcements.models import (
+    Announcement,
+    AnnouncementEntry,
+    Approval,
+    Certificate,
+    CertificateBatch,
+    Objection,
+)
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
@@ -72,7 +79,10 @@ def _reset() -> dict[int, str]:
     """Delete the previous tree and what hangs off it; returns each attached account's org code."""
     attached = dict(User.objects.filter(org__isnull=False).values_list("pk", "org__code"))
     User.objects.filter(org__isnull=False).update(org=None)
-    # What hangs off the nominations and protects them: the 公示 and its objections, the lists.
+    # What hangs off the nominations and protects them: certificates, the 公示 and its objections, the
+    # lists. (A certificate batch's zip holds the previous run's certificates: it goes with them.)
+    CertificateBatch.objects.all().delete()
+    Certificate.objects.all().delete()
     Objection.objects.all().delete()
     AnnouncementEntry.objects.all().delete()
     Announcement.objects.all().delete()
