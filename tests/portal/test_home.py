@@ -156,7 +156,7 @@ def test_home_of_a_reviewer_says_when_his_list_is_sent(client, world):
 
 
 def test_home_of_the_province_lists_lists_objections_and_approvals(client, world):
-    tree, campaign, users, _ = world
+    tree, campaign, users, ends = world
     RecommendationList.objects.create(
         campaign=campaign, reporting_unit=tree["taiyuan"], state=ListState.SUBMITTED
     )
@@ -181,6 +181,7 @@ def test_home_of_the_province_lists_lists_objections_and_approvals(client, world
     figures = page.split('id="figures"', 1)[1].split("</section>", 1)[0]
     assert "<b>4</b>申报数" in figures and "<b>2</b>符合条件" in figures and "<b>4</b>已报送" in figures
     assert reverse("review:statistics") in figures
+    assert _deadline_text(ends) in page
 
 
 def test_next_deadline_between_phases_is_the_next_start():
