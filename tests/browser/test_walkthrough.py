@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from jixing.accounts.domain.enrolment import issue_enrolment_code
 from jixing.accounts.models import User
+from jixing.announcements.models import Certificate
 from jixing.campaigns.enums import PhaseKey
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
@@ -281,6 +282,17 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     public.goto("/public/final/")
     expect(public.locator("section.list-block", has_text="学员标兵")).to_contain_text(name)
     walk.shot(public, "public-final-list")
+
+    # The certificate: downloaded by the province, verified by anybody at the address of its QR code.
+    with province.expect_download() as download:
+        final.get_by_role("link", name="下载证书").click()
+    assert download.value.suggested_filename == f"【学员标兵】{name}（{school}）-证书.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
+    serial = Certificate.objects.get(nomination=nomination).serial
+    public.goto(f"/public/verify/{serial}/")
+    expect(public.locator(".verify-result")).to_have_text("此证书真实有效。")
+    expect(public.locator("dl.facts")).to_contain_text(name)
+    walk.shot(public, "certificate-verified")
 
     # The nomination's page tells its whole story.
     final.get_by_role("link", name=name).click()
