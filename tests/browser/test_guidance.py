@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jixing.accounts.enums import UserRole
+from jixing.nominations.domain.list_picks import Pick
+from jixing.nominations.domain.lists import set_picks
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 from tests.browser.test_walkthrough import (
@@ -23,6 +26,7 @@ from tests.browser.test_walkthrough import (
 )
 from tests.browser.world import PASSWORD, build_province
 from tests.factories import make_learner, make_nomination, make_user
+from tests.review.screening_world import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -150,3 +154,31 @@ def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows
     see_message(unit, f"申报 {nomination.number} 已提交，当前状态为“已申报”，不能再修改")
     expect(unit.locator("h1")).not_to_contain_text("申报表")
     walk.shot(unit, "back-after-submit")
+
+
+def test_guidance_a_list_with_a_pick_the_rules_refuse_cannot_be_sealed_or_sent(
+    browser, live_server, media_root, screenshots
+):
+    world = make_world()
+    first, second, third = world.nominations
+    set_picks(
+        campaign=world.campaign,
+        category=world.campaign.categories.get(number=1),
+        actor=world.users.taiyuan,
+        picks=[Pick(first.pk, ""), Pick(second.pk, "")],
+    )
+    third.state = NominationState.RECOMMENDED  # a seat taken outside the list: one left for two picks
+    third.save()
+    walk = Walk(browser, live_server.url, screenshots)
+    page = walk.page("reviewer")
+    log_in(page, "ty")
+    page.goto(reverse("review:list", args=[world.tree["taiyuan"].pk]))
+    expect(page.locator("#readiness")).to_contain_text("还差 2 项")
+    expect(page.locator("#readiness")).to_contain_text("超出名额")
+    expect(page.get_by_role("link", name="推荐总表（XLSX）")).to_have_count(0)
+    expect(page.get_by_text("改正后才能下载盖章用的推荐总表")).to_be_visible()
+    expect(page.get_by_role("button", name="报送推荐总表")).to_be_disabled()
+    walk.shot(page, "list-not-ready")
+    # Typed in by hand, the sheet's address still gives nothing to stamp.
+    page.goto(reverse("review:list_sheet_pdf", args=[world.tree["taiyuan"].pk]))
+    see_message(page, "推荐名单还有问题，改正后才能下载盖章用的推荐总表")
