@@ -1,6 +1,7 @@
 """The 审核报送 page a page at a time: picks made on one page survive saving another, quotas count every
 page, the filter narrows the list, and the work stays bounded whatever the category's size."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -182,7 +183,7 @@ def test_the_page_reads_the_same_queries_for_5_and_25_nominations(client, media_
     def measure():
         with CaptureQueriesContext(connection) as ctx:
             body = _page(client)
-        return len(ctx.captured_queries), body.count("<tr class=")
+        return len(ctx.captured_queries), body.count('<tr id="row-')
 
     five = measure()
     for i in range(20):
@@ -191,3 +192,25 @@ def test_the_page_reads_the_same_queries_for_5_and_25_nominations(client, media_
         )
     evaluate_campaign(world.campaign)
     assert measure() == five == (five[0], 3)  # the picked one and a page of two
+
+
+def test_a_refused_save_marks_the_rows_it_is_about_and_details_lead_back_here(client, media_root):
+    world = make_world()
+    first, second, _ = world.nominations
+    client.force_login(world.users.taiyuan)
+    # The second before the first without a reason: refused, and the second's row is the one marked.
+    data = PickForm(_page(client)).tick(first, second)
+    data[f"order-{second.pk}"], data[f"order-{first.pk}"] = ["1"], ["2"]
+    body = client.post(reverse("review:screening_picks", args=[1]), data).content.decode()
+    assert "须填写调整理由" in body
+    marked = re.findall(r'<tr id="row-(\d+)" class="[^"]*in-error[^"]*" aria-invalid="true">', body)
+    assert marked == [str(second.pk)]
+    assert "默认第 1 位" in body and "/static/review/screening.js" in body
+    # A nomination opened from this page (去判定) says how to come back, also after a decision.
+    page = reverse("review:screening_category", args=[1])
+    detail = client.get(reverse("portal:nomination_detail", args=[first.pk]), {"from": page}).content.decode()
+    assert f'<a class="back" href="{page}">‹ 返回</a>' in detail
+    foreign = client.get(
+        reverse("portal:nomination_detail", args=[first.pk]), {"from": "https://evil.example/"}
+    )
+    assert '<a class="back" href="/nominations/">‹ 申报列表</a>' in foreign.content.decode()

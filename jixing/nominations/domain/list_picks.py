@@ -26,7 +26,12 @@ from jixing.refusals import Refused
 
 
 class ListRefused(Refused):
-    """A change of the list the rules do not allow now; the message says why, in Chinese."""
+    """A change of the list the rules do not allow now; the message says why, in Chinese. `nominations`:
+    the ids of the picks it is about, when it is about some (the screening page marks their rows)."""
+
+    def __init__(self, message: str, *, rule_id: str | None = None, nominations: Sequence[int] = ()) -> None:
+        super().__init__(message, rule_id=rule_id)
+        self.nominations = list(nominations)
 
 
 @dataclass(frozen=True)
@@ -148,18 +153,20 @@ def validate_picks(
     by_id = {n.pk: n for n in pool}
     chosen: list[Nomination] = []
     problems: list[str] = []
+    refused: list[int] = []
     for pick in picks:
         nomination = by_id.get(pick.nomination_id)
         if nomination is None:
             raise ListRefused("所选申报不存在，或不属于本报送单位的该项目")
         if nomination in chosen:
-            raise ListRefused(f"{label(nomination)} 重复选入")
+            raise ListRefused(f"{label(nomination)} 重复选入", nominations=[nomination.pk])
         problem = pick_problem(nomination)
         if problem:
             problems.append(f"{label(nomination)}：{problem}")
+            refused.append(nomination.pk)
         chosen.append(nomination)
     if problems:
-        raise ListRefused("以下申报不能选入推荐名单：" + "；".join(problems))
+        raise ListRefused("以下申报不能选入推荐名单：" + "；".join(problems), nominations=refused)
     if len(chosen) > seats_left:
         raise ListRefused(
             f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额（G.7）",
@@ -169,6 +176,7 @@ def validate_picks(
     pickable = [n for n in pool if pick_problem(n) is None]
     kept: list[tuple[Nomination, str]] = []
     unexplained: list[str] = []
+    unexplained_ids: list[int] = []
     for i, (nomination, pick) in enumerate(zip(chosen, picks, strict=True)):
         passed = [
             m
@@ -180,13 +188,16 @@ def validate_picks(
         ]
         reason = pick.override_reason.strip()
         if problem := length_problem(reason, what=f"{label(nomination)} 的调整理由", cap=REASON_MAX):
-            raise ListRefused(problem)
+            raise ListRefused(problem, nominations=[nomination.pk])
         if passed and not reason:
             names = "、".join(label(m) for m in passed[:3]) + ("等" if len(passed) > 3 else "")
             unexplained.append(f"{label(nomination)} 排在默认排序更靠前的 {names} 之前")
+            unexplained_ids.append(nomination.pk)
         kept.append((nomination, reason if passed else ""))
     if unexplained:
-        raise ListRefused("与默认排序不同，须填写调整理由：" + "；".join(unexplained))
+        raise ListRefused(
+            "与默认排序不同，须填写调整理由：" + "；".join(unexplained), nominations=unexplained_ids
+        )
     return kept
 
 

@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jixing.announcements.domain.queries import objections_visible_to
@@ -213,6 +214,14 @@ def nomination_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
+def came_from(request: HttpRequest) -> str:
+    """The page a link said it came from (?from=, this site's own paths only), or ""."""
+    path = request.GET.get("from", "")
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
+        return path
+    return ""
+
+
 @login_required
 def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = visible_nomination(request, pk)
@@ -224,6 +233,8 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "portal/nominations/detail.html",
         {
             "nomination": nomination,
+            # Where the page was opened from (the screening page's 去判定): its back link returns there.
+            "came_from": came_from(request),
             "spec": spec,
             "learner": nominee_learner(nomination),
             "attachments": nomination.attachments.select_related("uploaded_by").order_by("kind", "pk"),

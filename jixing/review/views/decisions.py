@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from jixing.http import AuthedRequest
@@ -36,4 +38,8 @@ def decide(request: AuthedRequest, pk: int, rule_id: str) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已记录规则 {rule_id} 的判定")
-    return redirect("portal:nomination_detail", pk=nomination.pk)
+    page = reverse("portal:nomination_detail", args=[nomination.pk])
+    back = request.POST.get("from", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        page += "?" + urlencode({"from": back})  # the page's back link still returns where it was opened from
+    return redirect(page + "#rule-table")

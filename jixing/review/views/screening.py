@@ -189,6 +189,7 @@ def _category_context(
         "editable": list_is_open(campaign, rl),
         "in_phase": in_screen_phase(campaign),
         "freshness": freshness(campaign),
+        "in_error": set(),
         **extra,
     }
 
@@ -225,7 +226,11 @@ def save_picks(request: AuthedRequest, number: int) -> HttpResponse:
         )
     except Refused as exc:
         messages.error(request, str(exc))
-        context = _category_context(request, unit, campaign, number, data=request.POST, values=values)
+        # The rows the refusal is about are marked, and the first is scrolled into view (screening.js).
+        in_error = set(getattr(exc, "nominations", ()))
+        context = _category_context(
+            request, unit, campaign, number, data=request.POST, values=values, in_error=in_error
+        )
         return render(request, "review/screening/category.html", context, status=200)
     messages.success(request, f"已保存“{category.name}”推荐名单（{len(picks)} 个）")
     return redirect(_category_url(number, request.POST))
