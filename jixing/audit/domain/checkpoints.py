@@ -32,6 +32,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from jixing.audit.domain.events import GENESIS, ChainProblem, ChainWalk, walk_chain
+from jixing.refusals import Refused
 
 # What a checkpoint's signature covers; `signature` and `public_key` ride along unsigned.
 SIGNED_FIELDS = ("seq", "hash", "at", "written_at", "unkeyed_until", "prev")
@@ -75,11 +76,11 @@ class AuditReport:
     unkeyed_until: int
 
 
-class CheckpointRefused(Exception):
+class CheckpointRefused(Refused):
     """The chain does not verify: a checkpoint now would vouch for whatever is wrong with it."""
 
     def __init__(self, report: AuditReport):
-        super().__init__(f"{len(report.problems)} problems")
+        super().__init__(f"审计链校验发现 {len(report.problems)} 处问题，未写入检查点")
         self.report = report
 
 
