@@ -95,7 +95,9 @@ urlpatterns = [
     path("lists/<int:org_pk>/reopen/", screening.reopen, name="list_reopen"),
     # 材料打包 (a reporting unit's reviewers for their unit; the province for any unit or a category)
     path("lists/<int:org_pk>/package/", packages.unit_package_start, name="package_unit_start"),
-    path("province/lists/<int:number>/package/", packages.category_package_start, name="package_category_start"),
+    path(
+        "province/lists/<int:number>/package/", packages.category_package_start, name="package_category_start"
+    ),
     path("packages/<int:pk>/", packages.package, name="package"),
     path("packages/<int:pk>/panel/", packages.package_panel, name="package_panel"),
     path("packages/<int:pk>/download/", packages.package_download, name="package_download"),

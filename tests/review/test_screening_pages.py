@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import ListEntry
@@ -210,7 +211,8 @@ def test_a_refused_save_marks_the_rows_it_is_about_and_details_lead_back_here(cl
     page = reverse("review:screening_category", args=[1])
     detail = client.get(reverse("portal:nomination_detail", args=[first.pk]), {"from": page}).content.decode()
     assert f'<a class="back" href="{page}">‹ 返回</a>' in detail
-    foreign = client.get(
-        reverse("portal:nomination_detail", args=[first.pk]), {"from": "https://evil.example/"}
-    )
+    decided = client.post(reverse("review:decide", args=[first.pk, "G.1"]), {"holds": "1", "from": page})
+    detail_url = reverse("portal:nomination_detail", args=[first.pk])
+    assert decided["Location"] == f"{detail_url}?{urlencode({'from': page})}#rule-table"
+    foreign = client.get(detail_url, {"from": "https://evil.example/"})
     assert '<a class="back" href="/nominations/">‹ 申报列表</a>' in foreign.content.decode()

@@ -41,5 +41,6 @@ def decide(request: AuthedRequest, pk: int, rule_id: str) -> HttpResponse:
     page = reverse("portal:nomination_detail", args=[nomination.pk])
     back = request.POST.get("from", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        page += "?" + urlencode({"from": back})  # the page's back link still returns where it was opened from
-    return redirect(page + "#rule-table")
+        # Opened from the screening page: its back link still returns there, and the table is in view.
+        return redirect(page + "?" + urlencode({"from": back}) + "#rule-table")
+    return redirect(page)
