@@ -1,6 +1,8 @@
-"""Two checks on every logged-in request, after authentication:
+"""Checks on every request, after authentication:
 
 - SessionTimeoutMiddleware ends sessions idle for 30 minutes or older than 12 hours (domain/sessions.py);
+- HtmxLoginMiddleware sends an htmx request of a signed-out user to the login as a whole page, back to the
+  page it came from (an autosave that meets the end of the session: the text is kept in the browser);
 - AccountGateMiddleware sends a province admin who has not passed the second factor to the TOTP pages,
   and (strict mode) a user whose password is older than 90 days to the change-password page: until then
   every other page, /admin/ included, answers with that redirect.

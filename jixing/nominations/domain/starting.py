@@ -191,7 +191,7 @@ def own_unit(actor) -> Org | None:
 
 def category_places(actor, categories: list[Category]) -> dict[int, CategoryPlace]:
     """Each category's place for the actor's own unit (own_unit), by category id; empty when the actor
-    has none. One query. Reads only."""
+    has none. One query (and one for a learner's unit). Reads only."""
     unit = own_unit(actor)
     if unit is None or not categories:
         return {}
