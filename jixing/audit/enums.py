@@ -64,6 +64,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "修改密码"
     ACCOUNT_CREATED = "account_created", "创建账号"
     ACCOUNT_ACCESS_CHANGED = "account_access_changed", "修改账号权限"
+    ACCOUNT_CLAIMED = "account_claimed", "学员认领账号"
+    ACCOUNT_CLAIM_FAILED = "account_claim_failed", "认领账号核验未通过"
     TWO_FACTOR_ENROLLED = "2fa_enrolled", "绑定身份验证器"
     TWO_FACTOR_VERIFIED = "2fa_verified", "身份验证器验证通过"
     TWO_FACTOR_FAILED = "2fa_failed", "身份验证器验证失败"
