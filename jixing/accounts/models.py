@@ -118,3 +118,25 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimFailure(models.Model):
+    """One failed account claim (domain/claim.py): a 学号 whose 姓名 or 身份证号 did not match the snapshot,
+    or that the snapshot does not have. Kept, like LoginFailure, for the claim's own throttle only — apart
+    from the login's, so that learners claiming behind one school gateway never lock that address out of
+    logging in. Holds the 学号 as typed (normalised) and never the name or ID number; pruned after a day."""
+
+    account_id = models.CharField("学号", max_length=64)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "认领失败记录"
+        verbose_name_plural = "认领失败记录"
+        indexes = [
+            models.Index(fields=["account_id", "at"], name="claim_failure_account"),
+            models.Index(fields=["ip", "at"], name="claim_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} @ {self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -30,13 +30,15 @@ DATA = "data.jsonl"
 FILES_PREFIX = "files/"
 
 # Not data: content types and permissions are made by `migrate` (and referenced by natural key), sessions
-# are logins that must not come back to life elsewhere, login failures are a 30-minute throttle, queued
-# background tasks must not run again on the restored instance (the import jobs they ran are kept).
+# are logins that must not come back to life elsewhere, login and account-claim failures are a 30-minute
+# throttle, queued background tasks must not run again on the restored instance (the import jobs they ran
+# are kept).
 EXCLUDED = {
     "contenttypes.contenttype",
     "auth.permission",
     "sessions.session",
     "accounts.loginfailure",
+    "accounts.claimfailure",
     "django_tasks_database.dbtaskresult",
 }
 
