@@ -23,6 +23,12 @@ def is_province_admin(user) -> bool:
 
 
 @rules.predicate
+def is_volunteer_manager(user) -> bool:
+    """A 志愿者工作群管理人员 (plan 7.3): an active account with that role and an org to work in."""
+    return bool(is_active_user(user) and user.role == UserRole.VOLUNTEER_MANAGER and user.org_id is not None)
+
+
+@rules.predicate
 def is_superuser(user) -> bool:
     """An active Django superuser. User.has_perm answers the product's permissions by their predicates
     alone, so a superuser holds only those that name this predicate."""
