@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jixing.accounts import permissions
 from jixing.accounts.enums import UserRole
+from jixing.people.fields import EncryptedCharField
 
 
 class User(AbstractUser):
@@ -28,6 +29,11 @@ class User(AbstractUser):
     # Set at creation and by every password change (set_password); empty only for rows written around the
     # model (bulk inserts), whose password age then counts from date_joined (domain/passwords.py).
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set with a random initial or reset password (domain/provisioning.py): until the user has chosen a
+    # password of their own, every page sends them to the change-password page (AccountGateMiddleware).
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    # Encrypted at rest like every personal number (people.fields); from the 账号 template.
+    phone = EncryptedCharField("手机号", max_length=11, blank=True)
 
     # Put on request.user by django-otp's OTPMiddleware: True once this session passed a second factor.
     is_verified: Callable[[], bool]

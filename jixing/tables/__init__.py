@@ -5,6 +5,7 @@ from jixing.tables.columns import CellProblem, Column, Kind, TableSpec
 from jixing.tables.problems import ImportRefused, Problem, ProblemList, format_problem_table
 from jixing.tables.reading import ENCODING_ERROR, Row, TableReader, read_table
 from jixing.tables.templates import (
+    ACCOUNTS_TEMPLATE,
     LEARNERS_TEMPLATE,
     NOMINATIONS_TEMPLATE,
     ORGS_TEMPLATE,
@@ -15,6 +16,7 @@ from jixing.tables.templates import (
 from jixing.tables.writing import template_bytes, write_csv, write_xlsx
 
 __all__ = [
+    "ACCOUNTS_TEMPLATE",
     "ENCODING_ERROR",
     "LEARNERS_TEMPLATE",
     "NOMINATIONS_TEMPLATE",

@@ -1,4 +1,4 @@
-"""The import templates of data-formats.md: 组织架构, 积分快照, 角色 — the one place their headers live.
+"""The import templates of data-formats.md: 组织架构, 积分快照, 角色, 申报, 账号 — the one place their headers live.
 
 Choice lists are repeated here as plain tuples because this floor imports nothing of Django; a test
 checks that they equal the enums in jixing/orgs/enums.py and jixing/people/enums.py.
@@ -157,6 +157,25 @@ NOMINATIONS_TEMPLATE = TableSpec(
     ),
 )
 
+# The sign-in accounts of the staff (jixing/accounts/domain/bulk.py); the labels of accounts.enums.UserRole
+# that an import may give (learners claim their own accounts).
+ACCOUNT_ROLES = ("单位管理员", "报送单位审核员", "省平台管理员")
+
+ACCOUNTS_TEMPLATE = TableSpec(
+    slug="accounts",
+    title="账号",
+    columns=(
+        Column("用户名", "username", required=True, max_length=150, help="登录用的账号名，文件内唯一"),
+        Column("姓名", "full_name", required=True, max_length=64),
+        Column("手机号", "phone", default="", check=check_mobile, help="11 位手机号，可为空"),
+        Column(
+            "组织编码", "org_code", required=True, max_length=64, help="账号所属的单位、报送单位或省级组织"
+        ),
+        Column("角色", "role", Kind.CHOICE, required=True, choices=ACCOUNT_ROLES),
+    ),
+)
+
 TEMPLATES: dict[str, TableSpec] = {
-    spec.slug: spec for spec in (ORGS_TEMPLATE, LEARNERS_TEMPLATE, ROLES_TEMPLATE, NOMINATIONS_TEMPLATE)
+    spec.slug: spec
+    for spec in (ORGS_TEMPLATE, LEARNERS_TEMPLATE, ROLES_TEMPLATE, NOMINATIONS_TEMPLATE, ACCOUNTS_TEMPLATE)
 }

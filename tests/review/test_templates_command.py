@@ -9,7 +9,7 @@ def test_templates_command_writes_every_template_as_xlsx_and_csv(tmp_path):
     call_command("templates", str(tmp_path / "out"), stdout=StringIO())
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
-        "learners.csv", "learners.xlsx", "nominations.csv", "nominations.xlsx",
+        "accounts.csv", "accounts.xlsx", "learners.csv", "learners.xlsx", "nominations.csv", "nominations.xlsx",
         "orgs.csv", "orgs.xlsx", "roles.csv", "roles.xlsx",
     ]  # fmt: skip
     for slug, spec in TEMPLATES.items():

@@ -1,4 +1,4 @@
-"""jixing templates DIR — write the empty import templates (组织架构, 积分快照, 角色) as XLSX and CSV."""
+"""jixing templates DIR — write the empty import templates (组织架构, 积分快照, 角色, 申报, 账号) as XLSX and CSV."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from jixing.tables import TEMPLATES, write_csv, write_xlsx
 
 
 class Command(BaseCommand):
-    help = "把三个空白导入模板（组织架构、积分快照、角色）写入目录，XLSX 和 CSV 各一份"
+    help = "把空白导入模板（组织架构、积分快照、角色、申报、账号）写入目录，XLSX 和 CSV 各一份"
 
     def add_arguments(self, parser):
         parser.add_argument("dir", help="目标目录（不存在时创建）")
