@@ -231,6 +231,8 @@ ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     "accounts:2fa_verify": ("get", {}, (L, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
     "accounts:password_change": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
     "accounts:enrolment_codes": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
+    # 学员首次使用：认领账号 — for whoever has no account yet; a signed-in user has one: home.
+    "accounts:claim": ("get", {}, (200, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
 }
 # fmt: on
 

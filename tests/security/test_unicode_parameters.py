@@ -108,6 +108,7 @@ PARAMS: dict[str, list[str]] = {
     "accounts:2fa_verify": ["token", "next"],
     "accounts:password_change": ["old_password", "new_password1", "new_password2"],
     "accounts:enrolment_codes": ["user", "code"],
+    "accounts:claim": ["account_id", "name", "id_number", "password1", "password2"],
 }
 # Lists of ids also carry a real id beside the junk, so the views go past them to the fields they name.
 WITH_REAL_ID = ("row", "pick", "ids")
