@@ -63,7 +63,15 @@ class ClaimForm(forms.Form):
         account_id = normalise_account_id(self.cleaned_data["account_id"])
         if not account_id:
             raise ValidationError("请输入学号。", code="required")
-        return account_id
+        # A failed claim keeps the 学号 typed (throttle, audit): an ID number typed into this box would
+        # be kept in clear. A valid ID number is refused here, before anything is checked or counted.
+        try:
+            check_id_number(account_id)
+        except CellProblem:
+            return account_id
+        raise ValidationError(
+            "这里请填写学号，不是身份证号。学号可在学习平台或积分导出表中查到。", code="id_number"
+        )
 
     def clean_name(self) -> str:
         name = normalise_name(self.cleaned_data["name"])

@@ -307,6 +307,16 @@ def test_claim_page_tells_a_malformed_id_number_by_itself_without_counting_it(wo
 
 
 @pytest.mark.django_db
+def test_claim_page_refuses_an_id_number_typed_as_the_account_id_and_keeps_nothing(world, client):
+    response = post(client, account_id=WANG_ID)
+    assert response.context["form"].errors == {
+        "account_id": ["这里请填写学号，不是身份证号。学号可在学习平台或积分导出表中查到。"]
+    }
+    assert ClaimFailure.objects.count() == 0
+    assert not AuditEvent.objects.filter(summary__contains=WANG_ID).exists()
+
+
+@pytest.mark.django_db
 def test_claim_page_asks_for_a_good_password_twice(world, client):
     different = post(client, password2=PASSWORD + "x").context["form"].errors
     assert different == {"password2": ["两次输入的密码不一致。"]}
