@@ -16,6 +16,7 @@ from jixing.audit.models import AuditEvent
 from jixing.nominations.enums import NominationState
 from jixing.nominations.models import Nomination
 from jixing.people.domain.identity import person_key
+from tests.browser.test_accessibility import violations
 from tests.browser.test_walkthrough import PDF, Walk, file, log_in, png, see_message, upload_evidence
 from tests.browser.world import build_province
 from tests.factories import make_learner
@@ -68,8 +69,10 @@ def test_learner_claims_an_account_applies_and_the_unit_confirms(
     page.goto("/login/")
     page.get_by_role("link", name="学员首次使用：认领账号").click()
     expect(page.get_by_role("heading", name="认领账号")).to_be_visible()
+    assert violations(page) == []  # WCAG 2.1 AA (axe-core), as tests/browser/test_accessibility.py asks
     claim(page, name=SUN["name"], id_card=OTHER_ID)
     expect(page.locator(".errors")).to_have_text(MISMATCH)
+    assert violations(page) == []
     walk.shot(page, "claim-refused")
     claim(page, name="孙佳宜", id_card=SUN_ID)
     expect(page.locator(".errors")).to_have_text(MISMATCH)
