@@ -25,6 +25,7 @@ from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.people.domain.imports import import_snapshot
 from jixing.people.domain.queries import learners_visible_to
+from jixing.people.models import Snapshot
 from tests.factories import make_small_province
 from tests.files import LEARNER_HEADER, csv_file, id_number
 
@@ -110,6 +111,13 @@ def test_claim_every_kind_of_mismatch_gets_the_same_message_and_is_counted(world
     assert not User.objects.exists()
     event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_CLAIM_FAILED)
     assert event.summary == f"认领账号核验未通过：学号 {MISMATCHES[kind].account_id}"
+
+
+@pytest.mark.django_db
+def test_claim_without_a_current_snapshot_is_a_mismatch_like_any_other(world):
+    Snapshot.objects.update(is_current=False)
+    assert refusal(wang()).message == MISMATCH
+    assert ClaimFailure.objects.count() == 1 and not User.objects.exists()
 
 
 @pytest.mark.django_db
