@@ -35,7 +35,7 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.PASS: "符合",
     Outcome.FAIL: "不符合",
     Outcome.WARN: "原则上不符（须书面说明）",
-    Outcome.MANUAL: "待人工判定",
+    Outcome.MANUAL: "需审核人员判断",
     Outcome.MISSING: "缺少数据",
 }
 STATUS_LABELS: dict[Status, str] = {

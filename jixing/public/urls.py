@@ -12,4 +12,5 @@ urlpatterns = [
     path("objections/", views.receipt_lookup, name="receipt_lookup"),
     path("objections/<slug:receipt>/", views.objection_received, name="objection_received"),
     path("verify/<str:serial>/", views.verify, name="verify"),
+    path("terms/", views.glossary, name="glossary"),
 ]

@@ -32,6 +32,7 @@ from jixing.announcements.domain.public import (
 )
 from jixing.campaigns.domain.queries import current_campaign
 from jixing.campaigns.models import Campaign
+from jixing.public.glossary import GLOSSARY
 from jixing.public.throttle import OBJECTIONS_PER_HOUR, RECEIPT_LOOKUPS_PER_HOUR, allow
 from jixing.refusals import Refused
 from jixing.security.downloads import download_response
@@ -168,3 +169,9 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
     certificate = certificate_by_serial(serial)
     context = {"certificate": certificate, "serial": normalise_serial(serial)[:40]}
     return render(request, "public/verify.html", context, status=200 if certificate else 404)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """术语说明: the terms that remain, for a visitor (the public layout) and a signed-in user (his own)."""
+    layout = "base.html" if request.user.is_authenticated else "public/base.html"
+    return render(request, "public/glossary.html", {"terms": GLOSSARY, "layout": layout})

@@ -104,7 +104,7 @@ def test_publish_outside_the_announce_phase_is_refused(world):
     with pytest.raises(PublishRefused) as excinfo:
         publish(campaign=world.campaign, actor=world.users.province, now=at(2023, 2, 14))
     assert str(excinfo.value) == (
-        "“发布公示”只能在“汇总公示”阶段（2023-01-16 00:00 至 2023-02-11 00:00）进行，当前为：通报表扬（G.8）"
+        "“发布公示”只能在“汇总公示”阶段（2023-01-16 00:00 至 2023-02-11 00:00）进行，当前为：通报表扬"
     )
     assert _states(chosen) == [S.SELECTED]
 

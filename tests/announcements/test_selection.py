@@ -105,7 +105,7 @@ def test_selection_outside_the_announce_phase_is_refused_by_the_state_table(worl
     assert result.refused == [
         (
             n,
-            "“拟入选”只能在“汇总公示”阶段（2023-01-16 00:00 至 2023-02-11 00:00）进行，当前为：通报表扬（G.8）",
+            "“拟入选”只能在“汇总公示”阶段（2023-01-16 00:00 至 2023-02-11 00:00）进行，当前为：通报表扬",
         )
     ]
 

@@ -40,12 +40,12 @@ def test_the_page_updates_itself_once_the_refresh_has_run(browser, live_server, 
     page.goto(f"/nominations/{nomination.pk}/")
     results = page.locator("#results")
     expect(results.get_by_text("判定更新中")).to_be_visible()
-    expect(results.get_by_text("待人工判定").first).to_be_visible()  # G.1 as the last results had it
+    expect(results.get_by_text("需审核人员判断").first).to_be_visible()  # G.1 as the last results had it
     url = page.url
 
     refresh(campaign.pk)  # what the task worker does
 
     expect(results.get_by_text("判定更新中")).to_have_count(0, timeout=20_000)
-    expect(results.get_by_text("待人工判定")).to_have_count(0)
+    expect(results.get_by_text("需审核人员判断")).to_have_count(0)
     assert page.url == url
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded

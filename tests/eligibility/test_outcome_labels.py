@@ -6,7 +6,7 @@ def test_outcome_labels_every_outcome_and_status_has_its_words():
         "符合",
         "不符合",
         "原则上不符（须书面说明）",
-        "待人工判定",
+        "需审核人员判断",
         "缺少数据",
     ]
     assert [s.label for s in Status] == ["符合条件", "不符合条件", "材料或数据不全", "待审核"]

@@ -143,7 +143,7 @@ def test_starting_outside_the_apply_window_is_refused_g8(client, world):
     response = _start(client, world.users.school, 1, world.learners["a1"])
     body = client.get(response["Location"]).content.decode()
     assert re.search(
-        r"“发起申报”只能在“申报推荐”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：审核报送（G.8）",
+        r"“发起申报”只能在“申报推荐”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：审核报送",
         body,
     )
     assert Nomination.objects.count() == 0

@@ -41,7 +41,7 @@ def test_lists_show_points_side_by_side_and_quota(client, world):
     assert "名额 10 · 已报送 1 · 拟入选 0" in body
     assert '<td class="num ">10000 / 10000</td>' in body
     assert '<td class="num mismatch">8100 / 8000' in body
-    assert "G.9 原则上不符" in body
+    assert "积分核对：原则上不符" in body
     assert reverse("portal:nomination_detail", args=[n.pk]) in body
 
 
@@ -49,12 +49,12 @@ def test_lists_show_one_award_conflict_and_its_resolution(client, world):
     first, second = listed(world, "A1"), listed(world, "A1", category=2)
     evaluated(world, first, second)
     body = client.get(reverse("review:province_lists")).content.decode()
-    assert "一人多项（G.3" in body and "待选定其中一项" in body
+    assert '一人多项（<q class="plan-quote">1名学员只能获得1项表扬</q>）' in body and "待选定其中一项" in body
     response = client.post(reverse("review:province_select"), {"only": f"select:{first.pk}", "category": "1"})
     assert response["Location"] == reverse("review:province_lists") + "?category=1&unit=&state="
     body = client.get(reverse("review:province_lists")).content.decode()
     assert "已选定“学员标兵”" in body
-    assert "G.3 不符合：已在他项入选" in body
+    assert "一人多项：不符合：已在他项入选" in body
 
 
 def test_bulk_select_moves_every_ticked_nomination(client, world):
@@ -152,7 +152,7 @@ def test_commendation_outside_its_phase_is_refused_with_a_message(client, world)
     response = client.post(reverse("review:province_commendation"), follow=True)
     (message,) = _messages(response)
     assert re.fullmatch(
-        r"“通报表扬”只能在“通报表扬”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：汇总公示（G.8）",
+        r"“通报表扬”只能在“通报表扬”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：汇总公示",
         message,
     )
 

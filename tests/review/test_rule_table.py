@@ -40,7 +40,11 @@ def test_rule_table_is_shown_to_every_role_that_sees_the_nomination(client, worl
     body = client.get(reverse("portal:nomination_detail", args=[nomination.pk])).content.decode()
     assert "「所在学习组织为独立法人单位，且不少于30人」" in body  # 1.2 in the plan's words
     assert "单位·学员数：40" in body  # the value that decided it
-    assert "待人工判定" in body  # G.1 awaits a reviewer
+    assert "需审核人员判断" in body  # G.1 awaits a reviewer
+    assert (
+        "待人工判定" not in body
+        and '<details class="rule-details"><summary>详情</summary>方案条款编号：G.1</details>' in body
+    )
     assert (reverse("review:decide", args=[nomination.pk, "G.1"]) in body) is decides
 
 
@@ -104,8 +108,8 @@ def test_rule_table_says_why_an_unknown_account_lacks_data(client, world):
     evaluate_campaign(nomination.campaign)  # as the background refresh would
     client.force_login(users["taiyuan"])
     body = client.get(reverse("portal:nomination_detail", args=[unknown.pk])).content.decode()
-    row = next(tr for tr in body.split("<tr")[1:] if "<td>2.3</td>" in tr)
-    # 判定依据, then 结果: the reason in words, the 学号 looked for, 缺少数据 (not 不符合).
+    row = next(tr for tr in body.split("<tr")[1:] if "方案条款编号：2.3<" in tr)
+    # 核对的数据, then 结果: the reason in words, the 学号 looked for, 缺少数据 (not 不符合).
     assert re.sub(r"<[^>]+>", " ", row).split()[-3:] == [
         "学号不在基准积分快照中",
         "本申报学号：A404",

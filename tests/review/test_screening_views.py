@@ -59,7 +59,7 @@ def test_screening_page_shows_the_units_nominations_in_default_order_with_its_qu
     assert positions == sorted(positions)
     assert "大同学员" not in body
     assert '<span class="muted">名额</span><b>2</b>' in body
-    assert "待审核" in body and "待人工判定：G.1" in body
+    assert "待审核" in body and "需审核人员判断 1 项" in body and "方案条款编号：G.1" in body
     assert reverse("portal:nomination_detail", args=[world.nominations[0].pk]) in body
 
 
@@ -69,7 +69,10 @@ def test_screening_page_shows_the_recommending_units_reason_for_a_warn_rule(clie
     evaluate_campaign(world.campaign)
     client.force_login(world.users.taiyuan)
     body = _body(client.get(_category_url()))
-    assert "须书面说明：1.1" in body and "推荐理由说明：</b>第一名已调离本单位" in body
+    assert (
+        '须书面说明：<q class="plan-quote">推荐候选人原则上为本单位学习组织第一名</q>' in body
+        and "推荐理由说明：</b>第一名已调离本单位" in body
+    )
     assert f'name="pick" value="{warned.pk}"' in body
 
 
@@ -109,7 +112,7 @@ def test_picking_past_the_quota_through_the_form_is_refused_and_keeps_what_was_t
     response = client.post(reverse("review:screening_picks", args=[1]), data)
     body = _body(response)
     assert response.status_code == 200
-    assert "还可推荐 2 个，选了 3 个，超出名额（G.7）" in body
+    assert "还可推荐 2 个，选了 3 个，超出名额" in body
     assert 'value="我写的理由"' in body
     assert ListEntry.objects.count() == 0
 

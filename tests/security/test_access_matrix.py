@@ -223,6 +223,8 @@ ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     "public:objection_received": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     # An unknown serial (the access world has no certificate): the verification page says so, as a 404.
     "public:verify": ("get", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    # 术语说明: the terms that remain, for everybody (linked from every page's footer).
+    "public:glossary": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     "notifications:inbox": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
     "notifications:read_all": ("post", {}, (L, READ, READ, READ, READ, READ, READ, READ)),
     "login": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),

@@ -100,6 +100,7 @@ PARAMS: dict[str, list[str]] = {
     "public:objection": ["name", "phone", "content"],
     "public:objection_received": [],
     "public:verify": [],
+    "public:glossary": [],
     "notifications:inbox": [],
     "notifications:read_all": [],
     "login": ["username", "password", "next"],

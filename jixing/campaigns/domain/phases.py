@@ -32,7 +32,8 @@ def phase_problem(
     open at `now` is one of `allowed` (PhaseKey values).
 
     The one wording, with each allowed phase's window:
-    “发起申报”只能在“申报推荐”阶段（2022-05-01 08:00 至 2022-05-31 18:00）进行，当前为：审核报送（G.8）
+    “发起申报”只能在“申报推荐”阶段（2026-05-01 08:00 至 2026-05-31 18:00）进行，当前为：审核报送
+    (in plain words: the rule id G.8 stays on the refusal's `rule_id`, not in its text).
     Reads the campaign's phases once (none when they are prefetched); writes nothing.
     """
     moment = now or timezone.now()
@@ -47,9 +48,7 @@ def phase_problem(
         f"“{PhaseKey(key).label}”阶段" for key in PhaseKey.values if key in allowed and key not in present
     ]
     where = "或".join(named)
-    return (
-        f"“{operation}”只能在{where}进行，当前为：{current.name if current else OUTSIDE_EVERY_PHASE}（G.8）"
-    )
+    return f"“{operation}”只能在{where}进行，当前为：{current.name if current else OUTSIDE_EVERY_PHASE}"
 
 
 def _with_window(phase: Phase) -> str:

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
-from jixing.eligibility.outcomes import Outcome
+from jixing.eligibility.outcomes import Outcome, outcome_label
 from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.states import Party
 from jixing.nominations.domain.text_limits import REASON_MAX, length_problem
@@ -39,9 +39,9 @@ def record_decision(
         raise PermissionDenied("只有报送单位或省平台可以对规则作出判定")
     entry = (nomination.rule_results or {}).get(rule_id)
     if entry is None:
-        raise DecisionRefused(f"规则 {rule_id} 不适用于此申报")
+        raise DecisionRefused("这一条件不适用于此申报")
     if entry["outcome"] != Outcome.MANUAL and not entry.get("reviewed"):
-        raise DecisionRefused(f"规则 {rule_id} 由数据判定（{entry['outcome']}），无需人工判定")
+        raise DecisionRefused(f"这一条件由数据判定（{outcome_label(entry['outcome'])}），无需审核人员判断")
     if not holds and not comment.strip():
         raise DecisionRefused("判定为“不符合”时须填写意见")
     if problem := length_problem(comment, what="意见", cap=REASON_MAX):

@@ -75,19 +75,19 @@ def pick_problem(nomination: Nomination) -> str | None:
     if not nomination.status:
         return "尚未判定资格"
     if nomination.status == Status.INELIGIBLE:
-        return f"不符合条件（规则 {'、'.join(rules_with(nomination, Outcome.FAIL))} 不符合）"
+        return f"不符合条件（{len(rules_with(nomination, Outcome.FAIL))} 项条件不符合，见申报的资格条件）"
     if nomination.status == Status.INCOMPLETE:
         missing = rules_with(nomination, Outcome.MISSING)
         results = nomination.rule_results or {}
         reasons = dict.fromkeys(r for rule_id in missing if (r := results[rule_id].get("reason")))
         why = "".join(f"；{reason}" for reason in reasons)
-        return f"材料或数据不全（规则 {'、'.join(missing)} 缺少数据{why}），补齐前不能选入"
+        return f"材料或数据不全（{len(missing)} 项条件缺少数据{why}），补齐前不能选入"
     if nomination.status not in RANKED_STATUSES:
         return "资格状态未知"
     warned = rules_with(nomination, Outcome.WARN)
     if warned and not nomination.warn_reason.strip():
         return (
-            f"规则 {'、'.join(warned)} 未满足，须有推荐单位的书面说明，但推荐理由说明为空，"
+            f"{len(warned)} 项条件原则上不符，须有推荐单位的书面说明，但推荐理由说明为空，"
             "请退回推荐单位补充后再选入"
         )
     return None
@@ -169,7 +169,7 @@ def validate_picks(
         raise ListRefused("以下申报不能选入推荐名单：" + "；".join(problems), nominations=refused)
     if len(chosen) > seats_left:
         raise ListRefused(
-            f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额（G.7）",
+            f"“{category.name}”还可推荐 {max(seats_left, 0)} 个，选了 {len(chosen)} 个，超出名额",
             rule_id="G.7",
         )
     place = {n.pk: i for i, n in enumerate(chosen)}

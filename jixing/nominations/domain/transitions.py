@@ -125,7 +125,7 @@ def _check_quota(nomination: Nomination) -> None:
     if used >= seats:
         raise TransitionRefused(
             f"{nomination.reporting_unit.name}在“{nomination.category.name}”项目的名额为 {seats} 个，"
-            f"已报送 {used} 个，不能再报送（G.7）",
+            f"已报送 {used} 个，不能再报送",
             rule_id="G.7",
         )
 

@@ -37,7 +37,7 @@ def decide(request: AuthedRequest, pk: int, rule_id: str) -> HttpResponse:
         except Refused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"已记录规则 {rule_id} 的判定")
+            messages.success(request, "已记录判定")
     page = reverse("portal:nomination_detail", args=[nomination.pk])
     back = request.POST.get("from", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -66,14 +66,14 @@ def test_phase_problem_is_none_inside_an_allowed_window_and_names_every_allowed_
     )
     assert phase_problem(
         campaign, operation="退回修改", allowed={PhaseKey.SCREEN, PhaseKey.APPLY}, now=at(2023, 2, 1)
-    ) == (f"“退回修改”只能在{APPLY_WINDOW}或{SCREEN_WINDOW}进行，当前为：汇总公示（G.8）")
+    ) == (f"“退回修改”只能在{APPLY_WINDOW}或{SCREEN_WINDOW}进行，当前为：汇总公示")
 
 
 def test_phase_problem_names_a_phase_the_campaign_lacks_by_its_usual_name():
     campaign = make_campaign()
     campaign.phases.filter(key=PhaseKey.COMMEND).delete()
     assert phase_problem(campaign, operation="通报表扬", allowed={PhaseKey.COMMEND}, now=at(2023, 2, 1)) == (
-        "“通报表扬”只能在“通报表扬”阶段进行，当前为：汇总公示（G.8）"
+        "“通报表扬”只能在“通报表扬”阶段进行，当前为：汇总公示"
     )
 
 
@@ -98,7 +98,7 @@ def test_every_phase_bound_operation_refuses_in_the_one_wording():
         with pytest.raises(refusal) as excinfo:
             operation()
         messages.append(str(excinfo.value))
-    outside = "当前为：不在任何阶段窗口内（G.8）"
+    outside = "当前为：不在任何阶段窗口内"
     assert messages == [
         f"“提交申报”只能在{APPLY_WINDOW}进行，{outside}",
         f"“发起申报”只能在{APPLY_WINDOW}进行，{outside}",

@@ -161,7 +161,7 @@ def test_decisions_are_refused_where_data_decides_or_without_comment_or_right(wo
     nomination = _nominate(tree, snapshot, campaign, 1)
     evaluate_campaign(campaign)
     nomination.refresh_from_db()
-    with pytest.raises(DecisionRefused, match=r"规则 1.2 由数据判定（pass），无需人工判定"):
+    with pytest.raises(DecisionRefused, match=r"这一条件由数据判定（符合），无需审核人员判断"):
         record_decision(nomination, rule_id="1.2", holds=False, comment="x", actor=reviewer)
     with pytest.raises(DecisionRefused, match="判定为“不符合”时须填写意见"):
         record_decision(nomination, rule_id="G.1", holds=False, comment="", actor=reviewer)
