@@ -21,6 +21,7 @@ from jixing.demo import texts
 from jixing.demo.accounts import REPORTING_USERNAMES
 from jixing.demo.plan import LearnerPlan, NominationPlan, OrgPlan, RolePlan
 from jixing.demo.roles import learners_by_unit
+from jixing.nominations.domain.forms_spec import UNIT_PROVIDED
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
 from jixing.nominations.enums import RELEASED_STATES, EvidenceKind, NominationState
 from jixing.orgs.enums import OrgLevel
@@ -36,7 +37,7 @@ STATE_WEIGHTS: dict[str, int] = {
 }  # fmt: skip
 # Nominations per category (4–6: one or two per reporting unit, which fills them itself).
 TARGETS = {1: 60, 2: 55, 3: 30, 4: 16, 5: 16, 6: 16, 7: 30, 8: 32, 9: 45}
-MANUAL_RULES = {3: ("3.1",), 6: ("6.4",), 8: ("8.2", "8.4"), 9: ("9.4",)}
+MANUAL_RULES = {3: ("3.1",), 4: ("4.1",), 6: ("6.4",), 8: ("8.2", "8.4"), 9: ("9.2", "9.3", "9.4")}
 # Used when a definition does not list a category's evidence (older definitions).
 _DEFAULT_REQUIRED = {"person": ["承诺书", "场景照片"], "unit": ["场景照片"]}
 _OPTIONAL_CHANCE = {
@@ -205,7 +206,7 @@ class NominationBuilder:
             span = (self.apply_until - self.apply_start).total_seconds()
             offset = timedelta(seconds=round(span * rng.uniform(0.03, 0.97)))
             plan.submitted_at = submitted_at or self.apply_start + offset
-        plan.attachments = self._attachments(category, sent=sent)
+        plan.attachments = self._attachments(category, sent=sent, applying=state == S.AWAITING_UNIT)
         self._decisions(plan)
         if state != S.REJECTED:  # a withdrawn one held the unit's place until it was withdrawn
             self.taken.add((number, recommending.code))
@@ -259,16 +260,19 @@ class NominationBuilder:
                 annual += 10
         plan.typed_total_points, plan.typed_annual_points = total, annual
 
-    def _attachments(self, category: dict[str, Any], *, sent: bool) -> list[str]:
-        """Required evidence always once sent up (the form refuses otherwise), optional by chance."""
+    def _attachments(self, category: dict[str, Any], *, sent: bool, applying: bool = False) -> list[str]:
+        """Required evidence always once sent up (the form refuses otherwise), optional by chance; a
+        learner's own application waits for its unit's stamped form (forms_spec.UNIT_PROVIDED)."""
         rng = self.rng
         required = list(category.get("required_evidence", _DEFAULT_REQUIRED[category["kind"]]))
+        if applying:
+            required = [k for k in required if k not in UNIT_PROVIDED]
         offered = list(category.get("evidence", required))
         chosen = [k for k in required if sent or rng.random() < 0.6]
         for kind in offered:
             if kind in required or kind == EvidenceKind.VIDEO:  # no demo video: certificates stand in
                 continue
-            if kind == EvidenceKind.SEALED_FORM and not sent:
+            if kind == EvidenceKind.SEALED_FORM and (applying or not sent):
                 continue
             if rng.random() < _OPTIONAL_CHANCE.get(kind, 0.5) * (1.0 if sent else 0.6):
                 chosen.append(kind)

@@ -67,10 +67,12 @@ class NominationForm(forms.Form):
         spec: FormSpec,
         strict: bool = False,
         present_evidence: frozenset[str] = frozenset(),
+        applying: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spec, self.strict, self.present_evidence = spec, strict, present_evidence
+        self.required_evidence = spec.required_kinds(applying=applying)
         for name in spec.fields:
             label = FIELD_LABELS[name]
             if name == "summary":
@@ -107,7 +109,7 @@ class NominationForm(forms.Form):
         for declaration in self.spec.declarations:
             if not cleaned.get(declaration.field_name):
                 self.add_error(declaration.field_name, "请阅读并勾选此项承诺")
-        missing = [k for k in self.spec.required_evidence if k not in self.present_evidence]
+        missing = [k for k in self.required_evidence if k not in self.present_evidence]
         if missing:
             self.add_error(None, f"请上传以下材料后再提交：{'、'.join(missing)}")
         return cleaned

@@ -148,6 +148,8 @@ def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows
     unit.get_by_label("所填信息及所附材料真实").check()
     upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
     upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
+    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    upload_evidence(unit, "盖章推荐表", file("报名表（盖章）.pdf", "application/pdf", PDF))
     unit.get_by_role("button", name="提交申报").click()
     see_message(unit, "已提交")
     unit.go_back()

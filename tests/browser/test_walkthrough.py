@@ -9,12 +9,15 @@ behind the pages. A screenshot per stage goes to test-artifacts/browser/test_wal
 from __future__ import annotations
 
 import re
+import zipfile
 from base64 import b32decode
 from io import BytesIO
+from pathlib import PurePosixPath
 
 import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
+from docx import Document as DocxDocument
 from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -177,6 +180,20 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
     upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
     upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
+    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    # The stamped 报名表 is required: the send button says so until it is there.
+    expect(unit.locator("#submit-button")).to_have_text("还差 1 项，暂不能提交")
+    expect(unit.locator("#submit-button")).to_be_disabled()
+    expect(unit.locator("#checklist")).to_contain_text("盖章推荐表")
+    # The unit downloads the 报名表 from the form, filled with what was typed, to print and stamp.
+    with unit.expect_download() as download:
+        unit.get_by_role("link", name="下载报名表（Word）").click()
+    assert download.value.suggested_filename == f"【学员标兵】{name}（{school}）.docx"
+    form = DocxDocument(BytesIO(download.value.path().read_bytes()))
+    cells = [cell.text for table in form.tables for row in table.rows for cell in row.cells]
+    assert name in cells and str(world.nominee.total_points) in cells
+    assert SUMMARY in "\n".join([p.text for p in form.paragraphs] + cells)
+    upload_evidence(unit, "盖章推荐表", file("报名表（盖章）.pdf", "application/pdf", PDF))
     walk.shot(unit, "unit-draft-form")
     unit.get_by_role("button", name="提交申报").click()
     see_message(unit, "已提交，现为：已申报")
@@ -212,6 +229,21 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     )
     reviewer.get_by_role("button", name="上传", exact=True).click()
     see_message(reviewer, "已上传盖章扫描件")
+    # The unit's evidence package: its forms and every file, named 【类型】姓名（单位）-材料名, and a contents
+    # sheet; built by a background task (this test's runs at once) and downloaded from its page.
+    reviewer.get_by_role("button", name="生成材料包").click()
+    with reviewer.expect_download() as download:
+        reviewer.get_by_role("link", name="下载材料包").click()
+    with zipfile.ZipFile(BytesIO(download.value.path().read_bytes())) as package:
+        packed = {PurePosixPath(n).name for n in package.namelist()}
+        contents = load_workbook(
+            BytesIO(package.read(next(n for n in package.namelist() if n.endswith("目录.xlsx"))))
+        )
+    stem = f"【学员标兵】{name}（{school}）"
+    assert {f"{stem}-报名表.docx", f"{stem}-盖章推荐表.pdf", f"{stem}-积分截图.png", f"{stem}-承诺书.pdf"} <= packed
+    listed = [str(cell) for row in contents.active.iter_rows(values_only=True) for cell in row]
+    assert nomination.number in listed and "盖章推荐表" in listed
+    reviewer.get_by_role("link", name="返回推荐总表").click()
     click_and_confirm(
         reviewer,
         reviewer.get_by_role("button", name="报送推荐总表"),
@@ -300,6 +332,8 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     walk.shot(province, "nomination-history")
     assert province.locator("ol.history > li b").all_inner_texts() == [
         "创建申报",
+        "上传材料",
+        "上传材料",
         "上传材料",
         "上传材料",
         "提交申报",

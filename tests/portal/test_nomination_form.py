@@ -90,7 +90,12 @@ def test_unit_admin_submits_a_complete_form(client, world):
     )
     content = AuditEvent.objects.get(action="nomination.content")
     assert content.after["fields"]["summary"] == "长期坚持学习，带动全校教师参与。"
-    assert [a["kind"] for a in content.after["attachments"]] == ["承诺书", "场景照片"]
+    assert [a["kind"] for a in content.after["attachments"]] == [
+        "承诺书",
+        "场景照片",
+        "积分截图",
+        "盖章推荐表",
+    ]
 
 
 def test_incomplete_submission_shows_errors_and_keeps_what_was_typed(client, world):
@@ -271,3 +276,72 @@ def test_submission_without_the_reason_a_warned_condition_needs_is_refused_on_th
     assert Nomination.objects.get(pk=nomination.pk).state == S.DRAFT
     _edit(client, world.users.school, nomination, filled_form(nomination, warn_reason="组内带学成效突出"))
     assert Nomination.objects.get(pk=nomination.pk).state == S.SUBMITTED
+
+
+def _attach(nomination, user, *kinds):
+    from jixing.nominations.domain.attachments import add_attachment
+    from tests.portal.helpers import image_bytes, upload
+
+    for kind in kinds:
+        add_attachment(
+            nomination=nomination, kind=kind, upload=upload(f"{kind}.png", image_bytes()), actor=user
+        )
+
+
+def test_the_stamped_form_is_the_units_to_give_when_it_confirms_a_learners_application(client, world):
+    """The plan: 报名表 「要求有本级单位盖章」. A learner applies without it (his unit stamps it); the unit
+    cannot confirm without it, is told so before it tries, and confirms once it has uploaded it."""
+    nomination = start(world, user=world.users.learner, number=1)
+    _attach(nomination, world.users.learner, "承诺书", "场景照片", "积分截图")
+    body = _edit(client, world.users.learner, nomination).content.decode()
+    slot = body[body.index("<b>盖章推荐表</b>") :][:400]
+    assert "必传" not in slot and "由单位确认您的申请时上传" in slot
+    assert "<b>积分截图</b> <span" in body  # required of the learner: 必传
+    _edit(client, world.users.learner, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.AWAITING_UNIT
+
+    page = _edit(client, world.users.school, nomination).content.decode()
+    assert "请上传以下材料后再提交：盖章推荐表" in page  # the checklist, before the unit tries
+    assert "<b>盖章推荐表</b> <span" in page and "由单位确认" not in page
+    refused = _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert refused.status_code == 200 and nomination.state == S.AWAITING_UNIT
+    assert "请上传以下材料后再提交：盖章推荐表" in refused.content.decode()
+
+    _attach(nomination, world.users.school, "盖章推荐表")
+    assert (
+        "盖章推荐表"
+        not in _edit(client, world.users.school, nomination).content.decode().split("印证材料")[0]
+    )
+    _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.SUBMITTED
+
+
+def test_a_unit_sends_its_own_nomination_only_with_the_stamped_form_and_the_points_screenshot(client, world):
+    nomination = start(world, user=world.users.school, number=1)
+    _attach(nomination, world.users.school, "承诺书", "场景照片")
+    response = _edit(client, world.users.school, nomination, filled_form(nomination))
+    nomination.refresh_from_db()
+    assert nomination.state == S.DRAFT
+    assert "请上传以下材料后再提交：积分截图、盖章推荐表" in response.content.decode()
+
+
+def test_the_application_form_to_stamp_carries_what_the_draft_holds(client, world):
+    """The unit prints the 报名表 before it sends the nomination: the form offers it, with what was saved."""
+    import io
+
+    from docx import Document
+
+    nomination = start(world, user=world.users.school, number=1)
+    _edit(client, world.users.school, nomination, filled_form(nomination, summary="刚刚填写的事迹。"), "save")
+    nomination.refresh_from_db()
+    assert nomination.state == S.DRAFT
+    page = _edit(client, world.users.school, nomination).content.decode()
+    assert reverse("portal:nomination_form_docx", args=[nomination.pk]) in page  # offered on the form
+    document = client.get(reverse("portal:nomination_form_docx", args=[nomination.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    cells = [c.text for t in Document(io.BytesIO(document.content)).tables for r in t.rows for c in r.cells]
+    assert "刚刚填写的事迹。" in text + "\n".join(cells)
+    assert "10000" in cells

@@ -60,6 +60,12 @@ def send_move(user, nomination: Nomination) -> Move | None:
     return None
 
 
+def is_applying(user, nomination: Nomination) -> bool:
+    """`user` would send this form up as the learner's own application (APPLY, to 待单位确认)."""
+    move = send_move(user, nomination)
+    return move is not None and move.action == Action.APPLY
+
+
 def can_edit(user, nomination: Nomination) -> bool:
     """Draft, returned and 待单位确认 forms are edited by the party that will send them up."""
     return nomination.state in S.editable_states() and send_move(user, nomination) is not None

@@ -29,7 +29,7 @@ from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.nominations.domain.access import can_edit
 from jixing.nominations.domain.changes import mark_changed
-from jixing.nominations.domain.forms_spec import FormSpec, form_spec
+from jixing.nominations.domain.forms_spec import EVIDENCE_HINTS, UNIT_PROVIDED, FormSpec, form_spec
 from jixing.nominations.domain.images import ImageRefused, reencode
 from jixing.nominations.domain.pdfs import PdfRefused, sanitised_pdf
 from jixing.nominations.enums import EvidenceKind
@@ -115,14 +115,19 @@ class UploadSlot:
     required: bool
     max_bytes: int
     types: str
+    hint: str = ""
 
 
-def upload_slots(spec: FormSpec) -> list[UploadSlot]:
+def upload_slots(spec: FormSpec, *, applying: bool = False) -> list[UploadSlot]:
+    """The form's upload places; `applying`: a learner's own application, for which the unit gives the
+    stamped form when it confirms (forms_spec.UNIT_PROVIDED), so that slot is offered but not required."""
+    required = spec.required_kinds(applying=applying)
     return [
         UploadSlot(
             kind=kind,
             accept=accept_attribute(kind),
-            required=kind in spec.required_evidence,
+            required=kind in required,
+            hint=_hint(kind, applying=applying),
             max_bytes=max(size_limit(c) for c in KIND_CLASSES[kind]),
             types="；".join(
                 f"{TYPE_LABELS[c]}不超过 {human_size(size_limit(c))}" for c in KIND_CLASSES[kind]
@@ -130,6 +135,13 @@ def upload_slots(spec: FormSpec) -> list[UploadSlot]:
         )
         for kind in spec.evidence
     ]
+
+
+def _hint(kind: str, *, applying: bool) -> str:
+    hint = EVIDENCE_HINTS.get(kind, "")
+    if applying and kind in UNIT_PROVIDED:
+        return "由单位确认您的申请时上传：" + hint
+    return hint
 
 
 def human_size(size: int) -> str:

@@ -20,6 +20,7 @@ from jixing.eligibility.outcomes import Outcome
 from jixing.nominations.domain.access import can_edit, send_move
 from jixing.nominations.domain.changes import mark_changed
 from jixing.nominations.domain.forms_spec import FormSpec, form_spec
+from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import transition
 from jixing.nominations.forms import NominationForm, raw_values
 from jixing.nominations.models import Nomination
@@ -130,7 +131,14 @@ def submit_nomination(
     """
     save_draft(nomination=nomination, data=data, actor=actor, now=now)
     spec = form_spec(nomination.category)
-    form = NominationForm(data, spec=spec, strict=True, present_evidence=_evidence_kinds(nomination))
+    first = send_move(actor, nomination)  # what it needs follows the move: checked again under the lock
+    form = NominationForm(
+        data,
+        spec=spec,
+        strict=True,
+        present_evidence=_evidence_kinds(nomination),
+        applying=first is not None and first.action == Action.APPLY,
+    )
     if form.is_valid() and _needs_warn_reason(nomination, spec) and not form.cleaned_data.get("warn_reason"):
         form.add_error("warn_reason", WARN_REASON_NEEDED)
     if not form.is_valid():
@@ -138,7 +146,7 @@ def submit_nomination(
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().select_related("category").get(pk=nomination.pk)
         move = send_move(actor, locked)
-        if move is None or not can_edit(actor, locked):
+        if move is None or first is None or move.action != first.action or not can_edit(actor, locked):
             raise PermissionDenied("您不能提交此申报")
         touched = _apply_columns(locked, form)
         locked.draft_data = {}
@@ -156,15 +164,18 @@ def submit_nomination(
     return nomination
 
 
-def submission_checklist(nomination: Nomination) -> list[str]:
+def submission_checklist(nomination: Nomination, *, applying: bool = False) -> list[str]:
     """What the form still lacks before it can be sent up, in the clerk's words: the fields, the ticks
     and the evidence the strict form asks for (from what is saved: the autosaved draft or the columns),
     and the written 推荐理由说明 when a condition the plan sets 「原则上」 is not met (stored results, as
-    the reviewer's list will read them: lists.pick_problem). Empty: ready to send. Reads only."""
+    the reviewer's list will read them: lists.pick_problem). `applying`: a learner sends his own
+    application to his unit, which gives the stamped form later. Empty: ready to send. Reads only."""
     spec = form_spec(nomination.category)
     values = form_values(nomination, spec)
     data = {k: ("on" if v is True else "" if v is False else v) for k, v in values.items()}
-    form = NominationForm(data, spec=spec, strict=True, present_evidence=_evidence_kinds(nomination))
+    form = NominationForm(
+        data, spec=spec, strict=True, present_evidence=_evidence_kinds(nomination), applying=applying
+    )
     form.is_valid()
     missing: list[str] = []
     for name, errors in form.errors.items():

@@ -26,6 +26,16 @@ _DEFAULT_FIELDS = {
     "person": ["summary", "typed_total_points", "typed_annual_points"],
     "unit": ["summary"],
 }
+# Evidence only the recommending unit can give: the 报名表 printed, stamped by the unit (「本级单位盖章」)
+# and scanned. A learner's own application (APPLY, to 待单位确认) goes without it; the unit's SUBMIT,
+# confirming that application or sending its own, needs it when the category requires it.
+UNIT_PROVIDED = frozenset({EvidenceKind.SEALED_FORM})
+# What each kind of evidence is, told beside its upload button.
+EVIDENCE_HINTS: dict[str, str] = {
+    EvidenceKind.SEALED_FORM: "下载本申报的报名表（上方“报名表与承诺书”），打印后由本级单位盖章，拍照或扫描上传",
+    EvidenceKind.POINTS_SCREENSHOT: "学习强国 App“我的—学习积分”页面的截图，能看清姓名、总积分和年度积分",
+    EvidenceKind.PLEDGE: "下载承诺书，本人签字后拍照或扫描上传",
+}
 _DEFAULT_EVIDENCE = {
     "person": [EvidenceKind.PLEDGE, EvidenceKind.SCENE_PHOTO, EvidenceKind.POINTS_SCREENSHOT],
     "unit": [EvidenceKind.SCENE_PHOTO],
@@ -58,6 +68,13 @@ class FormSpec:
 
     def is_required(self, field: str) -> bool:
         return field not in OPTIONAL_FIELDS
+
+    def required_kinds(self, *, applying: bool = False) -> tuple[str, ...]:
+        """The evidence that must be attached to send the form up: all of `required_evidence` for the
+        unit, without what only the unit can give (UNIT_PROVIDED) when a learner applies for himself."""
+        if not applying:
+            return self.required_evidence
+        return tuple(k for k in self.required_evidence if k not in UNIT_PROVIDED)
 
 
 def form_spec(category: Category) -> FormSpec:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jixing.http import AuthedRequest
-from jixing.nominations.domain.access import can_edit
+from jixing.nominations.domain.access import can_edit, is_applying
 from jixing.nominations.domain.attachments import (
     add_attachment,
     delete_attachment,
@@ -32,7 +32,7 @@ def _attachments_panel(request: AuthedRequest, nomination, **extra) -> HttpRespo
         {
             "nomination": nomination,
             "attachments": nomination.attachments.order_by("kind", "pk"),
-            "slots": upload_slots(spec),
+            "slots": upload_slots(spec, applying=is_applying(request.user, nomination)),
             "editable": can_edit(request.user, nomination),
             # On the form: the checklist and the send button follow the evidence (out of band).
             **({"oob_state": True, **submit_state(request.user, nomination)} if request.htmx else {}),

@@ -24,6 +24,7 @@ from jixing.nominations.domain.access import (
     SEND_ACTIONS,
     available_moves,
     can_edit,
+    is_applying,
     send_move,
     startable_categories,
 )
@@ -131,7 +132,7 @@ def submit_state(user, nomination: Nomination) -> dict:
     return {
         "nomination": nomination,
         "send_move": move,
-        "checklist": submission_checklist(nomination),
+        "checklist": submission_checklist(nomination, applying=is_applying(user, nomination)),
         "place_taken_by": place_holder(nomination),
     }
 
@@ -146,11 +147,13 @@ def _edit_context(request: AuthedRequest, nomination: Nomination, form: Nominati
         "send_move": move,
         # G.6 before the form is sent: the unit's one place in this category is taken by another.
         "place_taken_by": place_holder(nomination) if move is not None else None,
-        "checklist": submission_checklist(nomination) if move is not None else [],
+        "checklist": submission_checklist(nomination, applying=is_applying(request.user, nomination))
+        if move is not None
+        else [],
         "learner": nominee_learner(nomination),
         "return_note": last_return(nomination) if nomination.state == NominationState.RETURNED else None,
         "attachments": nomination.attachments.order_by("kind", "pk"),
-        "slots": upload_slots(spec),
+        "slots": upload_slots(spec, applying=is_applying(request.user, nomination)),
         "editable": True,
         "saved_at_ms": int(nomination.draft_saved_at.timestamp() * 1000) if nomination.draft_saved_at else 0,
         **extra,

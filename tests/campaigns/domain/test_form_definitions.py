@@ -16,9 +16,14 @@ def test_shipped_categories_name_their_form():
     assert forms[1] == (
         ["summary", "typed_total_points", "typed_annual_points", "warn_reason"],
         ["pledge", "truthful"],
-        ["承诺书", "场景照片"],
+        ["承诺书", "场景照片", "积分截图", "盖章推荐表"],
     )
-    assert forms[9] == (["summary", "activity_count"], ["truthful"], ["场景照片"])
+    assert forms[9] == (["summary", "activity_count"], ["truthful"], ["场景照片", "盖章推荐表"])
+    # Every category asks for the 报名表 stamped by the unit (the plan's 「要求有本级单位盖章」), every
+    # person category for the points screenshot.
+    for number, (_, _, required) in forms.items():
+        assert "盖章推荐表" in required, number
+        assert ("积分截图" in required) == (number <= 7), number
     assert set(definition["declarations"]) == {"pledge", "truthful", "terminal"}
 
 
@@ -41,8 +46,8 @@ def test_shipped_categories_name_their_form():
             "第9个评选项目（模范学习组织）的材料类型“活动照片”不是已知类型",
         ),
         (
-            'evidence = ["场景照片", "活动记录", "盖章推荐表"]\nrequired_evidence = ["场景照片"]',
-            'evidence = ["活动记录"]\nrequired_evidence = ["场景照片"]',
+            'evidence = ["场景照片", "活动记录", "盖章推荐表"]\nrequired_evidence = ["场景照片", "盖章推荐表"]',
+            'evidence = ["活动记录", "盖章推荐表"]\nrequired_evidence = ["场景照片", "盖章推荐表"]',
             "第9个评选项目（模范学习组织）的必传材料“场景照片”不在该项目的 evidence 中",
         ),
         (
