@@ -4,8 +4,9 @@
 - HtmxLoginMiddleware sends an htmx request of a signed-out user to the login as a whole page, back to the
   page it came from (an autosave that meets the end of the session: the text is kept in the browser);
 - AccountGateMiddleware sends a province admin who has not passed the second factor to the TOTP pages,
-  and (strict mode) a user whose password is older than 90 days to the change-password page: until then
-  every other page, /admin/ included, answers with that redirect.
+  a user still holding an initial or reset password (must_change_password) and (strict mode) a user whose
+  password is older than 90 days to the change-password page: until then every other page, /admin/
+  included, answers with that redirect.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from jixing.security.net import client_ip
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+# Said on the change-password page to whom an account slip's password has let in.
+FIRST_PASSWORD = "您使用的是初始密码（或刚重置的密码），请先设置自己的新密码。"
 # Said on the login page when a page's background request (an autosave) met the end of the session: the
 # form keeps what was typed in this browser (nomination-form.js) and puts it back once it is open again.
 KEPT_IN_BROWSER = "登录已过期，内容已暂存在本机。请重新登录，登录后将回到原页面并恢复填写的内容。"
@@ -132,6 +135,10 @@ class AccountGateMiddleware:
                 if request.path_info not in second_factor_paths:
                     page = "accounts:2fa_verify" if confirmed_device(user) else "accounts:2fa_setup"
                     return _send(request, reverse(page))
+            elif user.must_change_password and request.path_info not in password_paths:
+                # An initial or reset password (account slips): the user's first page is the change.
+                messages.info(request, FIRST_PASSWORD)
+                return _send(request, reverse("accounts:password_change"), keep_next=False)
             elif is_password_expired(user) and request.path_info not in password_paths:
                 days = settings.PASSWORD_MAX_AGE_DAYS
                 messages.warning(request, f"您的密码已使用超过 {days} 天，请先修改密码。")

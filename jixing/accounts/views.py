@@ -20,6 +20,7 @@ from jixing.accounts.domain.enrolment import (
     province_admins_for_codes,
     redeem_enrolment_code,
 )
+from jixing.accounts.domain.provisioning import record_password_change
 from jixing.accounts.domain.second_factor import (
     check_token,
     confirm_enrolment,
@@ -36,8 +37,6 @@ from jixing.accounts.forms import (
     StrictPasswordChangeForm,
     TokenForm,
 )
-from jixing.audit.domain.events import record_event
-from jixing.audit.enums import AuditAction
 from jixing.http import AuthedRequest
 from jixing.refusals import Refused
 from jixing.security.net import client_ip
@@ -133,14 +132,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, and keeps this session logged in
-        user = self.request.user
-        record_event(
-            action=AuditAction.PASSWORD_CHANGED,
-            actor=user,
-            target=user,
-            summary="修改密码",
-            ip=client_ip(self.request),
-        )
+        record_password_change(self.request.user, ip=client_ip(self.request))
         messages.success(self.request, "密码已修改。")
         return response
 

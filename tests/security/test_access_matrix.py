@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from PIL import Image
 
+from jixing.accounts.models import User
 from jixing.announcements.models import Objection
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
@@ -71,6 +72,13 @@ EXTENDED = {"ends_at": "2031-06-30T16:00", "reason": "部分单位材料未齐�
 A_REASON = {"reason": REASON}
 
 
+ACCOUNTS = "→accounts:accounts!"  # back to 账号管理, the account disabled
+
+
+def DISABLE_S(ids: dict) -> dict:  # 太原's school admin
+    return {"account": User.objects.get(username="s").pk, "action": "disable"}
+
+
 def DESELECT(ids: dict) -> dict:
     return {"action": "deselect", "ids": [ids["recommended_pk"]]}
 
@@ -90,7 +98,7 @@ def SCAN_FILE(ids: dict) -> dict:
 # The POSTs whose form has no field: an empty body is the real one.
 NO_FIELDS = {"portal:attachment_delete", "review:list_submit", "review:package_unit_start",
              "review:package_category_start", "review:province_certificate_batch", "notifications:read_all",
-             "logout"}  # fmt: skip
+             "logout", "accounts:accounts_generate"}  # fmt: skip
 
 
 # What each POST changes when it goes through; a POST without a probe here is seen by the audit chain
@@ -235,6 +243,13 @@ ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     "accounts:enrolment_codes": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
     # 学员首次使用：认领账号 — for whoever has no account yet; a signed-in user has one: home.
     "accounts:claim": ("get", {}, (200, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    # 账号管理: the province for every reviewer and unit admin, a reviewer for the unit admins of his subtree
+    # (太原's school admin `s`: 大同's reviewer gets a 404); import and generation are the province's.
+    "accounts:accounts": ("get", {}, (L, 403, 403, 403, 403, 200, 200, 200)),
+    "accounts:account_act": ("post", DISABLE_S, (L, 403, 403, 403, 403, ACCOUNTS, 404, ACCOUNTS)),
+    "accounts:accounts_import": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
+    # The world's 清徐县第二中学 has no unit admin: the province gets the new account's slips.
+    "accounts:accounts_generate": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "200!")),
 }
 # fmt: on
 

@@ -110,6 +110,10 @@ PARAMS: dict[str, list[str]] = {
     "accounts:password_change": ["old_password", "new_password1", "new_password2"],
     "accounts:enrolment_codes": ["user", "code"],
     "accounts:claim": ["account_id", "name", "id_number", "password1", "password2"],
+    "accounts:accounts": ["q", "page"],
+    "accounts:account_act": ["account", "action"],
+    "accounts:accounts_import": ["file"],
+    "accounts:accounts_generate": [],
 }
 # Lists of ids also carry a real id beside the junk, so the views go past them to the fields they name.
 WITH_REAL_ID = ("row", "pick", "ids")
