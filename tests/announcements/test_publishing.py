@@ -122,7 +122,7 @@ def test_publish_refuses_one_person_chosen_twice_g3(world):
     with pytest.raises(PublishRefused) as excinfo:
         publish(campaign=world.campaign, actor=world.users.province, now=at(2023, 1, 20))
     assert str(excinfo.value) == (
-        "张三 同时在学员标兵、优秀学员入选，1名学员只能获得1项表扬（G.3）。请只保留其中一项后再发布。"
+        "张三 同时在学员标兵、优秀学员入选，1名学员只能获得1项表扬。请只保留其中一项后再发布。"
     )
     assert _states(first, second) == [S.SELECTED, S.SELECTED]
 

@@ -69,7 +69,7 @@ def test_selecting_both_of_a_persons_nominations_at_once_keeps_only_the_first_g3
     assert result.refused == [
         (
             second,
-            f"{second.number} 张三：此人已在“学员标兵”项目拟入选（{first.number}），1名学员只能获得1项表扬（G.3）；"
+            f"{second.number} 张三：此人已在“学员标兵”项目拟入选（{first.number}），1名学员只能获得1项表扬；"
             "如需改选，请先将那一项设为不入选",
         )
     ]

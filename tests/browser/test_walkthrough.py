@@ -207,12 +207,12 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     reviewer = walk.page("taiyuan")
     log_in(reviewer, "taiyuan")
     open_screening(reviewer, "学员标兵")
-    expect(reviewer.locator("tr", has_text=name)).to_contain_text("待人工判定：G.1")
+    expect(reviewer.locator("tr", has_text=name)).to_contain_text("需审核人员判断 1 项")
     reviewer.get_by_role("link", name="去判定").click()
-    reviewer.locator("form.decide", has=reviewer.get_by_label("规则 G.1 的意见")).get_by_role(
+    reviewer.locator("form.decide", has=reviewer.get_by_label("对第 1 条条件的意见")).get_by_role(
         "button", name="符合", exact=True
     ).click()
-    see_message(reviewer, "已记录规则 G.1 的判定")
+    see_message(reviewer, "已记录判定")
     open_screening(reviewer, "学员标兵")
     reviewer.get_by_label("选入名单").check()
     reviewer.get_by_role("button", name="保存推荐名单").click()

@@ -150,7 +150,7 @@ def test_submission_after_the_deadline_is_refused_g8_and_keeps_the_draft(client,
     body = response.content.decode()
     nomination.refresh_from_db()
     assert re.search(
-        r"“提交申报”只能在“申报推荐”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：审核报送（G.8）",
+        r"“提交申报”只能在“申报推荐”阶段（\d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d）进行，当前为：审核报送",
         body,
     )
     assert (nomination.state, nomination.summary) == (S.DRAFT, "截止后")

@@ -160,7 +160,7 @@ def publication_problems(*, campaign: Campaign, chosen: list[Nomination]) -> dic
         if len(rows) > 1 and any(n.pk in chosen_ids for n in rows):
             categories = "、".join(n.category.name for n in rows)
             message = (
-                f"{rows[0].nominee_name} 同时在{categories}入选，1名学员只能获得1项表扬（G.3）。"
+                f"{rows[0].nominee_name} 同时在{categories}入选，1名学员只能获得1项表扬。"
                 "请只保留其中一项后再发布。"
             )
             for n in rows:

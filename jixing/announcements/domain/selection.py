@@ -99,6 +99,6 @@ def _selection_refusal(nomination: Nomination, key: str | None, held: dict[str, 
     if other is not None and other.pk != nomination.pk:
         return (
             f"{_label(nomination)}：此人已在“{other.category.name}”项目{other.get_state_display()}"
-            f"（{other.number}），1名学员只能获得1项表扬（G.3）；如需改选，请先将那一项设为不入选"
+            f"（{other.number}），1名学员只能获得1项表扬；如需改选，请先将那一项设为不入选"
         )
     return ""

@@ -104,7 +104,7 @@ def _check_one_per_unit(nomination: Nomination) -> None:
     if clash is not None:
         raise TransitionRefused(
             f"本单位已在“{nomination.category.name}”项目中申报了 {clash.nominee_name or clash.number}"
-            f"（{clash.number}），每单位每项限报 1 个（G.6）。本申报已保存为草稿。",
+            f"（{clash.number}），每单位每项限报 1 个。本申报已保存为草稿。",
             rule_id="G.6",
         )
 
