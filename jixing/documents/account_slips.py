@@ -25,6 +25,9 @@ NOTICE = (
     "请将账号单交本人，妥善保管，勿通过微信、邮件等转发；遗失时请上级管理员重置密码。"
 )
 
+# On each slip (cut apart and handed over): short, since every slip's text is laid out again.
+SLIP_NOTICE = "初始密码仅此一份，首次登录后须立即修改；请妥善保管，勿转发。"
+
 
 @dataclass(frozen=True)
 class Slip:
@@ -45,6 +48,7 @@ class SlipSheet:
     issued_at: str  # as printed, e.g. 2026-12-05 14:30
     slips: Sequence[Slip]
     notice: str = NOTICE
+    slip_notice: str = SLIP_NOTICE
 
 
 def to_xlsx(sheet: SlipSheet) -> bytes:

@@ -422,3 +422,15 @@ def test_the_accounts_list_reads_in_a_fixed_number_of_queries(client, django_ass
     with django_assert_num_queries(10):
         response = client.get(reverse("accounts:accounts"))
     assert len(response.context["page"]) == rows
+
+
+def test_initial_passwords_take_a_light_argon2_which_the_first_login_rehashes_in_full(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    _small_tree()
+    result = import_accounts(f"{HEADER}\na1,张测试,,TY-S1,单位管理员\n".encode())
+    user = User.objects.get(username="a1")
+    assert user.password.startswith("argon2$argon2id$v=19$m=1024,t=1,p=1$")
+    assert password_login(client, "a1", result.created[0].password).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+    assert user.must_change_password is True  # a rehash is no change of password

@@ -54,3 +54,12 @@ def test_tables_package_imports_nothing_of_django():
     code = "import sys, jixing.tables; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_accounts_template_has_the_headers_of_the_issue_and_the_roles_of_the_enum():
+    from jixing.accounts.domain.bulk import ROLE_LEVELS
+    from jixing.tables import ACCOUNTS_TEMPLATE
+    from jixing.tables.templates import ACCOUNT_ROLES
+
+    assert ACCOUNTS_TEMPLATE.headers == ["用户名", "姓名", "手机号", "组织编码", "角色"]
+    assert set(ACCOUNT_ROLES) == {role.label for role in ROLE_LEVELS}
