@@ -434,3 +434,29 @@ def test_initial_passwords_take_a_light_argon2_which_the_first_login_rehashes_in
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
     assert user.must_change_password is True  # a rehash is no change of password
+
+
+def test_the_page_makes_at_most_a_batch_of_accounts_per_request(client, monkeypatch):
+    from jixing.accounts import stewardship_views
+
+    monkeypatch.setattr(stewardship_views, "WEB_BATCH", 3)
+    _small_tree()
+    for n in range(4):
+        import_orgs(f"组织编码,组织名称,上级组织编码,层级\nTY-X{n},太原测试学校{n},TY,单位\n".encode())
+    province = User.objects.create_user(username="p", password="x", role=UserRole.PROVINCE_ADMIN,
+                                         org=Org.objects.get(code="P"))  # fmt: skip
+    client.force_login(province)
+    rows = [HEADER] + [f"w{n},张测试,,TY-S1,单位管理员" for n in range(4)]
+    upload = io.BytesIO("\n".join(rows).encode())
+    upload.name = "账号.csv"
+    response = client.post(reverse("accounts:accounts_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "网页一次最多新建 3 个账号" in response.content.decode()
+    assert not User.objects.filter(username__startswith="w").exists()
+    # Generation: 8 accounts are missing (6 units, 2 reporting units), made 3, 3 and 2 at a time.
+    made = []
+    for _ in range(3):
+        response = client.post(reverse("accounts:accounts_generate"))
+        made.append(len(_slip_passwords(_zip_files(response.content))))
+    assert made == [3, 3, 2]
+    assert client.post(reverse("accounts:accounts_generate")).status_code == 302

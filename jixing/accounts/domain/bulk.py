@@ -99,12 +99,15 @@ def validate_account_rows(
     return new
 
 
-def import_accounts(file: Source, *, actor: Any = None, ip: str | None = None) -> AccountImportResult:
+def import_accounts(
+    file: Source, *, actor: Any = None, ip: str | None = None, max_new: int | None = None
+) -> AccountImportResult:
     """Import a 账号 file: make an account for every new 用户名, with a random password to be changed at
     first login, returned (with the accounts) for the slips and nowhere else.
 
     Refused whole (ImportRefused, nothing stored) on any error: cells, duplicate 用户名, unknown
-    组织编码, a role that does not suit its org's level, a 用户名 taken by another org's or role's account.
+    组织编码, a role that does not suit its org's level, a 用户名 taken by another org's or role's account;
+    more than `max_new` new accounts (the page's cap: their slips are built within one request).
 
     Side effects, in one transaction: the accounts inserted; an audit event `accounts.import` naming each
     new account (never its password)."""
@@ -123,6 +126,12 @@ def import_accounts(file: Source, *, actor: Any = None, ip: str | None = None) -
             u.username: u for u in _in_chunks(User.objects.select_related("org"), "username", usernames)
         }
         new_rows = validate_account_rows(rows, orgs=orgs, existing=existing, errors=errors)
+        if max_new is not None and len(new_rows) > max_new:
+            errors.add(
+                None, "", len(new_rows),
+                f"网页一次最多新建 {max_new} 个账号（其账号单在本次下载中生成），本文件将新建 {len(new_rows)} 个："
+                "请拆分为多个文件分批导入，或由运维人员用命令 jixing import-accounts 导入",
+            )  # fmt: skip
         if errors:
             raise ImportRefused(errors, warnings)
         created = create_accounts(

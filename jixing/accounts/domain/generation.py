@@ -119,9 +119,12 @@ def _free_username(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
-def generate_org_accounts(*, actor: Any = None, ip: str | None = None) -> GenerationResult:
+def generate_org_accounts(
+    *, actor: Any = None, ip: str | None = None, limit: int | None = None
+) -> GenerationResult:
     """Make the accounts the org tree implies and lacks (see the module's docstring), each with a random
-    password to be changed at first login, returned for the slips and nowhere else.
+    password to be changed at first login, returned for the slips and nowhere else. With `limit`, only
+    the first `limit` of them in tree order (the page makes them in batches; press again for the next).
 
     Side effects, in one transaction: the accounts inserted; an audit event `accounts.generate` naming
     each new account (never its password) — also when none was needed."""
@@ -129,6 +132,8 @@ def generate_org_accounts(*, actor: Any = None, ip: str | None = None) -> Genera
         # Locked: two province admins pressing the button at once would make each unit's account twice.
         list(Org.objects.select_for_update().filter(level=OrgLevel.PROVINCE).values_list("pk", flat=True))
         planned, existing = implied_accounts()
+        if limit is not None:
+            planned = planned[:limit]
         created = create_accounts(planned)
         result = GenerationResult(created, existing)
         record_event(
