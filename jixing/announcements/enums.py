@@ -13,6 +13,20 @@ class ObjectionOutcome(models.TextChoices):
 HANDLED_OUTCOMES = (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED)
 
 
+class ObjectionChannel(models.TextChoices):
+    """How an objection reached the province: sent on the public page, or received by phone, letter or
+    e-mail and recorded by a province admin (objections.record_objection)."""
+
+    WEB = "web", "公示页面"
+    PHONE = "phone", "电话"
+    LETTER = "letter", "信函"
+    EMAIL = "email", "电子邮件"
+
+
+# The channels a province admin records by hand.
+RECORDED_CHANNELS = (ObjectionChannel.PHONE, ObjectionChannel.LETTER, ObjectionChannel.EMAIL)
+
+
 class WindowState(models.TextChoices):
     """Where a 公示 stands in its objection window (announcements.domain.public.window_state)."""
 

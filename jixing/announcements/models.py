@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 
-from jixing.announcements.enums import CertificateKind, ObjectionOutcome
+from jixing.announcements.enums import CertificateKind, ObjectionChannel, ObjectionOutcome
 from jixing.imports.enums import JobState
 from jixing.people.fields import EncryptedCharField
 
@@ -81,6 +81,18 @@ class Objection(models.Model):
     content = models.TextField("反映内容")
     received_at = models.DateTimeField("收到时间")
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    channel = models.CharField(
+        "反映方式", max_length=8, choices=ObjectionChannel.choices, default=ObjectionChannel.WEB
+    )
+    # The province admin who recorded an objection received by phone, letter or e-mail; None for the page's.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     outcome = models.CharField(
         "处理结果", max_length=16, choices=ObjectionOutcome.choices, default=ObjectionOutcome.PENDING
     )

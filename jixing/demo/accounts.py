@@ -1,8 +1,9 @@
 """The demo's sign-in accounts: one per role at least, each with a readable, fixed demo password.
 
 `province` (省平台管理员, also Django admin), one 报送单位审核员 per reporting unit (`taiyuan`, `datong`, …,
-`szjg`, `jygw`, …), `school` (单位管理员 of a middle school in 太原's 清徐县) and `learner` (申报人, the
-school's top learner, who has a draft of his own).
+`szjg`, `jygw`, …), `school` (单位管理员 of a middle school in 太原's 清徐县), `learner` (申报人, the
+school's top learner, who has a draft of his own) and `volunteers` (志愿者工作群管理人员, who scores the
+优秀志愿者 nominations: plan 7.3).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from jixing.people.enums import RoleKind
 
 DEMO_PASSWORD = "jixing-demo-2022"
 DEMO_URL = "http://127.0.0.1:8000"
+VOLUNTEER_MANAGER_USERNAME = "volunteers"
 REPORTING_USERNAMES: dict[str, str] = {c.code: c.username for c in CITIES} | {
     c.code: c.username for c in COMMITTEES
 }
@@ -94,6 +96,15 @@ def build_users(
                 account_id=featured.account_id,
             )
         )
+    # Last, so that the accounts before it are as they were; a made-up name, not a role holder.
+    users.append(
+        UserPlan(
+            username=VOLUNTEER_MANAGER_USERNAME,
+            role=UserRole.VOLUNTEER_MANAGER,
+            org_code=PROVINCE_CODE,
+            full_name="志愿者工作群管理员（演示）",
+        )
+    )
     return users
 
 

@@ -35,7 +35,7 @@ from jixing.announcements.models import (
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.staleness import mark_stale
 from jixing.campaigns.models import Campaign
-from jixing.demo.accounts import DEMO_PASSWORD
+from jixing.demo.accounts import DEMO_PASSWORD, VOLUNTEER_MANAGER_USERNAME
 from jixing.demo.phases import DEMO_SLUG, DemoWindows, install_campaigns
 from jixing.demo.placeholders import PLACEHOLDERS, evidence_name
 from jixing.demo.plan import ORG_MODEL_FIELDS, Province
@@ -246,6 +246,10 @@ def _create_nominations(
                 typed_total_points=plan.typed_total_points,
                 typed_annual_points=plan.typed_annual_points,
                 judges_score=plan.judges_score,
+                # Plan 7.3: the demo's scores are the volunteer-group manager's, as if given on his page.
+                judges_comment="" if plan.judges_score is None else "工作成效突出，按时完成审读任务",
+                judges_scored_by=None if plan.judges_score is None else users.get(VOLUNTEER_MANAGER_USERNAME),
+                judges_scored_at=None if plan.judges_score is None else plan.submitted_at,
                 activity_count=plan.activity_count,
                 warn_reason=plan.warn_reason,
                 created_by=creator,

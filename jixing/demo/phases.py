@@ -73,6 +73,15 @@ def demo_windows(definition: dict[str, Any], *, phase: str, now: datetime) -> De
     )
 
 
+# The demo's 联系方式: made up (no real person, a number of no subscriber, a reserved e-mail domain).
+DEMO_CONTACT = {
+    "organisation": "省委教育工委",
+    "person": "李明（演示）",
+    "phone": "0351-0000000",
+    "email": "contact@example.org",
+}
+
+
 def install_campaigns(definition: dict[str, Any], *, shift: timedelta) -> tuple[Campaign, Campaign]:
     """The historical campaign as shipped (inactive: its dates are long past) and the active demo copy.
 
@@ -82,5 +91,8 @@ def install_campaigns(definition: dict[str, Any], *, shift: timedelta) -> tuple[
     historical = install_campaign(definition)
     Campaign.objects.filter(pk=historical.pk).update(is_active=False)
     historical.is_active = False
-    demo = install_campaign(definition, slug=DEMO_SLUG, name=f"{definition['name']}（演示）", shift=shift)
+    demo_definition = {**definition, "contact": DEMO_CONTACT}
+    demo = install_campaign(
+        demo_definition, slug=DEMO_SLUG, name=f"{definition['name']}（演示）", shift=shift
+    )
     return historical, demo

@@ -11,7 +11,9 @@ The file (see campaigns/definitions/shanxi-2022/rules.toml for a full example):
     [categories."学员标兵"]          order = [{ desc = "<expr>" }, { asc = "<expr>" }, …]
                                    rank_in_unit = ["total_points", "annual_points"]   (optional)
     [[rules]]                      id, wording (the plan's words), categories (names, groups or "*"),
-                                   decided_by (optional prose), and exactly one of:
+                                   decided_by (optional prose), confirms (optional: the plan's words
+                                   that a reviewer confirms, for a rule whose last step is `manual`),
+                                   and exactly one of:
         checks = [{ require = "<expr>", otherwise = "fail" }, …, { otherwise = "manual" }]
         batch = "<cross-nomination check>", otherwise = "<outcome>"
         external = true            outcome supplied by the application (Facts.external_outcomes)
@@ -39,7 +41,7 @@ BATCH_KINDS = {
 # Those that recognise a person by the nominee's snapshot row (its person_key).
 IDENTITY_BATCH_KINDS = frozenset({"one_account_per_person", "one_award_per_person"})
 _RULE_KEYS = {"id", "wording", "categories", "decided_by", "checks", "batch", "otherwise", "external"}
-_RULE_KEYS |= {"informational"}
+_RULE_KEYS |= {"informational", "confirms"}
 _KINDS = ("checks", "batch", "external", "informational")
 
 
@@ -60,6 +62,9 @@ class Rule:
     wording: str
     categories: frozenset[str]
     decided_by: str = ""
+    # The part of the plan's wording no data can decide, which a reviewer confirms (the rule's last step is
+    # `manual`): shown in the rule table as what is asked of the reviewer. "" when the data decide it all.
+    confirms: str = ""
     checks: tuple[Check, ...] = ()
     batch: str | None = None
     otherwise: Outcome | None = None  # of a batch rule
@@ -70,6 +75,8 @@ class Rule:
     # The rule reads what a person nomination knows through the nominee's snapshot row (SNAPSHOT_FACTS, or
     # the person's identity for G.2/G.3): `missing` when the snapshot does not have the nominee's 学号.
     reads_snapshot: bool = False
+    # The facts its conditions name (e.g. "learner", "judges_score"): who supplies them can be asked.
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,13 +208,22 @@ def _rule(
     if "otherwise" in entry and kinds != ["batch"]:
         raise ValueError("otherwise 只用于 batch 规则；条件规则写在 checks 的每一步中")
     base = {"id": entry["id"], "wording": wording, "categories": applies, "decided_by": decided_by}
+    confirms = entry.get("confirms", "")
+    if not isinstance(confirms, str) or ("confirms" in entry and not confirms.strip()):
+        raise ValueError("confirms 应为需审核人确认的方案原文")
+    if confirms and kinds != ["checks"]:
+        raise ValueError("confirms 只用于 checks 规则")
     if kinds == ["checks"]:
         checks = _checks(entry["checks"], params)
+        if confirms and (checks[-1].condition is not None or checks[-1].otherwise is not Outcome.MANUAL):
+            raise ValueError('有 confirms 的规则，最后一步应为 { otherwise = "manual" }（由审核人确认）')
         conditions = [c.condition for c in checks if c.condition is not None]
         roots: frozenset[str] = frozenset().union(*(c.roots for c in conditions))
         return Rule(
             **base,
+            confirms=confirms.strip(),
             checks=checks,
+            reads=roots,
             reads_learner="learner" in roots,
             reads_snapshot=bool(roots & SNAPSHOT_FACTS),
         )

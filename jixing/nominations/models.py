@@ -43,6 +43,17 @@ class Nomination(models.Model):
     typed_total_points = models.PositiveIntegerField("填报总积分", null=True, blank=True)
     typed_annual_points = models.PositiveIntegerField("填报年度积分", null=True, blank=True)
     judges_score = models.DecimalField("评审分", max_digits=6, decimal_places=2, null=True, blank=True)
+    # Who gave the score (plan 7.3: a 志愿者工作群管理人员, in the app; empty when it came from an import).
+    judges_comment = models.TextField("评审意见", blank=True)
+    judges_scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评分人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    judges_scored_at = models.DateTimeField("评分时间", null=True, blank=True)
     activity_count = models.PositiveIntegerField("活动次数", null=True, blank=True)
     warn_reason = models.TextField(
         "推荐理由说明", blank=True, help_text="「原则上」条件不满足时推荐单位的书面说明"

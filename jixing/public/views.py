@@ -97,6 +97,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     if entry is None:
         raise Http404("该公示对象不存在或已不在公示名单中")
     context = {
+        "the_campaign": entry.announcement.campaign,  # its contact, in the footer
         "entry": entry,
         "window": window_state(entry.announcement, timezone.now()),
         "real_name_notice": REAL_NAME_REQUIRED,
@@ -132,7 +133,8 @@ def objection_received(request: HttpRequest, receipt: str) -> HttpResponse:
         if not allow("receipt", client_ip(request), limit=RECEIPT_LOOKUPS_PER_HOUR, seconds=3600):
             return _lookup_page(request, LOOKUP_THROTTLED, status=429)
         raise Http404("没有这个受理编号")
-    return render(request, "public/objection_received.html", {"objection": received})
+    context = {"objection": received, "the_campaign": current_campaign()}
+    return render(request, "public/objection_received.html", context)
 
 
 LOOKUP_THROTTLED = "查询过于频繁，请一小时后再试"

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from jixing.review.views import certificates, decisions, imports, packages, province, screening, statistics
+from jixing.review.views import (
+    certificates,
+    decisions,
+    imports,
+    packages,
+    province,
+    scores,
+    screening,
+    statistics,
+)
 
 app_name = "review"
 urlpatterns = [
@@ -9,12 +18,16 @@ urlpatterns = [
     path("imports/jobs/<int:pk>/panel/", imports.import_job_panel, name="import_job_panel"),
     path("imports/templates/<slug:kind>.<str:fmt>", imports.template_download, name="template"),
     path("nominations/<int:pk>/rules/<str:rule_id>/decide/", decisions.decide, name="decide"),
+    # 评审分 of 优秀志愿者 (plan 7.3): the volunteer-group managers
+    path("scores/", scores.scores, name="scores"),
+    path("scores/<int:pk>/", scores.score, name="score"),
     # 汇总公示 · 通报表扬 · 阶段窗口 (province admins)
     path("province/lists/", province.lists, name="province_lists"),
     path("province/lists/select/", province.select, name="province_select"),
     path("province/publication/", province.publication, name="province_publication"),
     path("province/objections/", province.objections, name="province_objections"),
     path("province/objections/<int:pk>/handle/", province.objection_handle, name="province_objection_handle"),
+    path("province/objections/record/", province.objection_record, name="province_objection_record"),
     path("province/approval/", province.approval, name="province_approval"),
     path("province/commendation/", province.commendation, name="province_commendation"),
     path("province/commendation/final.xlsx", province.final_export, name="province_final_export"),

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.db.models import Count
+from django.urls import reverse
 from stdnum.cn import ric, uscc
 
 from jixing.accounts.enums import UserRole
@@ -16,6 +17,7 @@ from jixing.demo.accounts import DEMO_PASSWORD
 from jixing.demo.generate import DEFAULT_SEED
 from jixing.demo.learners import build_learners
 from jixing.demo.orgs import build_org_tree
+from jixing.demo.phases import DEMO_CONTACT, DEMO_SLUG
 from jixing.nominations.domain.evaluation import evaluate_campaign
 from jixing.nominations.domain.facts import SELECTED_STATES
 from jixing.nominations.domain.transitions import ON_SUBMITTED_LIST
@@ -96,7 +98,19 @@ def test_demo_data_accounts_sign_in_with_their_roles(demo_province, client):
     row = Learner.objects.get(account_id=learner.account_id)
     assert row.org.unit_id == school.org_id
     assert Nomination.objects.filter(nominee_account=learner.account_id, state=NominationState.DRAFT).exists()
-    for username in ("province", "taiyuan", "datong", "school", "learner"):
+    volunteers = User.objects.get(username="volunteers")
+    assert (volunteers.role, volunteers.org.level) == (UserRole.VOLUNTEER_MANAGER, "省级")
+    # The demo's 优秀志愿者 scores are his, as if given on his page (plan 7.3).
+    scored = Nomination.objects.exclude(judges_score=None)
+    assert scored.exists() and set(scored.values_list("judges_scored_by", flat=True)) == {volunteers.pk}
+    assert set(scored.values_list("category__number", flat=True)) == {7}
+    # The demo's 联系方式 is made up, and shown on its public pages.
+    demo = Campaign.objects.get(slug=DEMO_SLUG)
+    assert (
+        demo.contact == DEMO_CONTACT
+        and "0351-0000000" in client.get(reverse("public:receipt_lookup")).content.decode()
+    )
+    for username in ("province", "taiyuan", "datong", "school", "learner", "volunteers"):
         assert client.login(username=username, password=DEMO_PASSWORD), username
 
 

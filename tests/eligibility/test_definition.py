@@ -239,3 +239,36 @@ def test_importing_the_engine_does_not_import_django():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_shipped_rules_ask_reviewers_the_plan_words_no_data_decide():
+    confirms = {rule.id: rule.confirms for rule in shipped_rules().rules.values() if rule.confirms}
+    assert confirms == {
+        "4.1": "省委各部委、省各委办厅局、省属高校企业本级机关供稿员，或直接向各市委宣传部通讯站供稿的专兼职供稿员",
+        "9.2": "组织架构规范、党员干部全覆盖",
+        "9.3": "有相关工作制度",
+    }
+
+
+def test_confirms_on_a_rule_the_data_decide_alone_is_refused():
+    def change(data):
+        rule(data, "9.1")["confirms"] = "组织架构规范"
+
+    assert (
+        broken(change)
+        == '规则“9.1”：有 confirms 的规则，最后一步应为 { otherwise = "manual" }（由审核人确认）'
+    )
+
+
+def test_confirms_on_a_batch_rule_is_refused():
+    def change(data):
+        rule(data, "G.2")["confirms"] = "一人一个学号"
+
+    assert broken(change) == "规则“G.2”：confirms 只用于 checks 规则"
+
+
+def test_empty_confirms_is_refused():
+    def change(data):
+        rule(data, "9.3")["confirms"] = "  "
+
+    assert broken(change) == "规则“9.3”：confirms 应为需审核人确认的方案原文"

@@ -106,9 +106,10 @@ def test_rule_3_4_more_than_10_clearances_and_evidence(clearances, attachments, 
 
 @pytest.mark.parametrize(
     ("kinds", "expected"),
-    [(["供稿员"], "pass"), (["管理员"], "fail"), ([], "fail"), (["管理员", "供稿员"], "pass")],
+    [(["供稿员"], "manual"), (["管理员"], "fail"), ([], "fail"), (["管理员", "供稿员"], "manual")],
 )
 def test_rule_4_1_holds_contributor_role(kinds, expected):
+    # A contributor is in scope only as 本级机关供稿员 or writing directly to the city's 通讯站: a reviewer's call.
     assert outcome(person("优秀供稿员", roles=tuple(role(k) for k in kinds)), "4.1") == expected
 
 
@@ -257,3 +258,9 @@ def test_rule_7_2_annual_points_at_least_5000(annual, expected):
 )
 def test_rule_7_3_pass_when_scored_else_manual(score, decisions, expected):
     assert outcome(person("优秀志愿者", judges_score=score, decisions=decisions), "7.3") == expected
+
+
+@pytest.mark.parametrize(("decision", "expected"), [(True, "pass"), (False, "fail")])
+def test_rule_4_1_scope_is_settled_by_the_reviewer(decision, expected):
+    facts = person("优秀供稿员", roles=(role("供稿员"),), decisions={"4.1": decision})
+    assert outcome(facts, "4.1") == expected

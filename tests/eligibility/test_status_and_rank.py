@@ -36,7 +36,7 @@ def test_status_of_follows_the_spec_precedence(outcomes, expected):
 
 def confirmed(category="学员标兵", **fields):
     """A person nomination with every manual rule confirmed: eligible."""
-    return person(category, decisions={"G.1": True, "3.1": True, "6.4": True}, **fields)
+    return person(category, decisions={"G.1": True, "3.1": True, "4.1": True, "6.4": True}, **fields)
 
 
 @pytest.mark.parametrize(

@@ -93,9 +93,9 @@ def leaders(*points):
 @pytest.mark.parametrize(
     ("points", "members", "staff", "tagged", "expected"),
     [
-        ((3001, 9000), 80, 100, 20, "pass"),  # exactly 80 %: 「80%及以上」
+        ((3001, 9000), 80, 100, 20, "manual"),  # exactly 80 %: 「80%及以上」; then 「组织架构规范…」 is asked
         ((3001,), 79, 100, 20, "fail"),
-        ((3001,), 4, 5, 20, "pass"),
+        ((3001,), 4, 5, 20, "manual"),
         ((3000, 9000), 100, 100, 20, "fail"),  # 「大于3000分」
         ((3001,), 100, 100, 19, "fail"),
         ((), 100, 100, 20, "missing"),  # no leadership member listed
@@ -113,7 +113,7 @@ def test_rule_9_2_leaders_over_3000_tagged_all_registered_at_least_80_percent(
 @pytest.mark.parametrize(
     ("kinds", "submitted", "expected"),
     [
-        (["供稿员", "管理员"], 10, "pass"),
+        (["供稿员", "管理员"], 10, "manual"),  # 「有相关工作制度」 is a reviewer's call
         (["供稿员", "管理员"], 9, "fail"),
         (["供稿员"], 100, "fail"),
         (["管理员"], 100, "fail"),
@@ -146,3 +146,13 @@ def test_rule_9_4_two_activities_evidence_then_reviewer(count, attachments, deci
 @pytest.mark.parametrize(("attachments", "expected"), [({"场景照片"}, "pass"), (set(), "missing")])
 def test_rule_g_10_applies_to_the_unit_in_unit_categories(attachments, expected):
     assert outcome(unit_nomination("模范供稿单位", attachments=frozenset(attachments)), "G.10") == expected
+
+
+@pytest.mark.parametrize(("rule_id", "decision", "expected"), [("9.2", True, "pass"), ("9.2", False, "fail"),
+                                                                ("9.3", True, "pass"), ("9.3", False, "fail")])  # fmt: skip
+def test_rules_9_2_and_9_3_are_settled_by_the_reviewer_once_the_data_hold(rule_id, decision, expected):
+    unit = org(sector="党政机关", members=100, staff=100, party_members=20, tagged_party_members=20,
+               articles_submitted=10)  # fmt: skip
+    roles = (*leaders(3001), role("供稿员"), role("管理员"))
+    facts = unit_nomination(unit=unit, unit_roles=roles, decisions={rule_id: decision})
+    assert outcome(facts, rule_id) == expected

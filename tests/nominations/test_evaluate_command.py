@@ -167,7 +167,7 @@ def boundary_batch() -> Batch:
         b.nominate(number, "优秀管理员", account=account, recommending="R1", expect=expect)
     # 9.2 members/staff >= 0.80 (exactly 0.80 passes); leaders' annual points > 3000.
     for number, figures, leader_points, expect in (
-        ("O080", {"学员数": 80, "在职人数": 100}, 3001, {"9.2": "pass"}),
+        ("O080", {"学员数": 80, "在职人数": 100}, 3001, {"9.2": "manual"}),  # then 「组织架构规范…」 is asked
         ("O079", {"学员数": 79, "在职人数": 100}, 3001, {"9.2": "fail"}),
         ("O3000", {"学员数": 90, "在职人数": 100}, 3000, {"9.2": "fail"}),
     ):
@@ -280,7 +280,7 @@ def extend_every_rule(b: Batch) -> None:
     b.person("L3NOLEGAL", "挑战达人", unit_figures={"是否独立法人": "否"}, expect={"3.2": "fail"})
     # 4 优秀供稿员: the role, annual >= 7200, the figures of the node where the role is held.
     b.holder("W-NOROLE", "优秀供稿员", expect={"4.1": "fail", "4.3": "fail"})
-    b.holder("W-ROLE", "优秀供稿员", "供稿员", expect={"4.1": "pass", "4.3": "pass", "4.4": "pass"})
+    b.holder("W-ROLE", "优秀供稿员", "供稿员", expect={"4.1": "manual", "4.3": "pass", "4.4": "pass"})
     b.holder("W7199", "优秀供稿员", "供稿员", learner={"年度积分": 7199}, expect={"4.2": "fail"})
     b.holder("W7200", "优秀供稿员", "供稿员", learner={"年度积分": 7200}, expect={"4.2": "pass"})
     for number, figures, outcome in (
@@ -365,7 +365,7 @@ def extend_every_rule(b: Batch) -> None:
     both = ["供稿员", "管理员"]
     for number, figures, roles, outcome in (
         ("OS9", {"年度提交稿件数": 9}, both, "fail"),
-        ("OS10", {"年度提交稿件数": 10}, both, "pass"),
+        ("OS10", {"年度提交稿件数": 10}, both, "manual"),  # then 「有相关工作制度」 is asked
         ("O-NOADMIN", {}, ["供稿员"], "fail"),
         ("O-NOCONTRIB", {}, ["管理员"], "fail"),
     ):

@@ -29,7 +29,7 @@ from tests.factories import (
 from tests.portal.conftest import open_phase
 
 ROLES = ("anonymous", "learner", "other_learner", "unit_admin", "other_unit_admin", "reviewer", "other_reviewer",
-         "province")  # fmt: skip
+         "province", "volunteer_manager")  # fmt: skip
 
 
 @dataclass
@@ -57,6 +57,9 @@ def build_access_world() -> AccessWorld:
                                 state="submitted", submitted_at=datetime(2023, 1, 6, tzinfo=UTC))  # fmt: skip
     recommended = make_nomination(campaign=campaign, recommending_org=tree["school"], category_number=3,
                                   state="recommended", submitted_at=datetime(2023, 1, 6, tzinfo=UTC))  # fmt: skip
+    # A volunteer before 太原's reviewer: the 志愿者工作群管理人员 scores it (plan 7.3).
+    volunteer = make_nomination(campaign=campaign, recommending_org=sibling, category_number=7, state="submitted",
+                                nominee_name="志愿者", submitted_at=datetime(2023, 1, 6, tzinfo=UTC))  # fmt: skip
     attachment = Attachment(nomination=nomination, kind="承诺书", original_name="承诺书.pdf", size=8)
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     lst = RecommendationList.objects.create(campaign=campaign, reporting_unit=tree["taiyuan"])
@@ -91,6 +94,7 @@ def build_access_world() -> AccessWorld:
         "province": make_user(
             username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"], is_staff=True
         ),
+        "volunteer_manager": make_user(username="vm", role=UserRole.VOLUNTEER_MANAGER, org=tree["province"]),
     }
     SealedScan.objects.filter(pk=scan.pk).update(uploaded_by=users["reviewer"])
     for user in users.values():  # one unread notice each: notifications:read_all has something to mark
@@ -113,5 +117,6 @@ def build_access_world() -> AccessWorld:
         "entry_pk": entry.pk, "receipt": objection.receipt, "objection_pk": objection.pk,
         "phase_pk": campaign.phases.get(key="apply").pk, "campaign_pk": campaign.pk, "announcement_pk": announcement.pk,
         "package_pk": package.pk, "submitted_pk": submitted.pk, "recommended_pk": recommended.pk,
+        "volunteer_pk": volunteer.pk,
     }  # fmt: skip
     return AccessWorld(users, ids)

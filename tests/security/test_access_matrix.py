@@ -1,6 +1,6 @@
 """Deny by default: every URL of the product, for every role, with the exact answer.
 
-`ACCESS` has one row per URL name: the method, the body a real form sends, and what each of eight users
+`ACCESS` has one row per URL name: the method, the body a real form sends, and what each of nine users
 gets — two of every role but the province, the second in another subtree (大同; see access_world.py):
 a status (200, 204, 403, 404), "login" (302 to the login page, back here after), or "→<url name>" (302
 to that page). An outcome ending in "!" says the POST took effect (PROBES says what changed: a state, a
@@ -67,6 +67,14 @@ REASON = "经核实，材料与事实不符，请补充说明。"
 TYPED = {"summary": "坚持每日学习，带动全组。", "activity_count": "12"}  # the form, as autosaved
 WITHDRAW = {"action": "withdraw", "reason": REASON}
 HOLDS = {"holds": "1", "comment": ""}  # 符合
+SCORED = {"score": "88.5", "comment": "审读认真"}
+
+
+def RECORDED(ids: dict) -> dict:  # a letter about the world's published nomination, received in its 公示
+    return {"entry": ids["entry_pk"], "channel": "letter", "name": "赵六", "phone": "10012345678",
+            "received_at": "2023-01-25T09:30", "content": "来信反映积分有误。"}  # fmt: skip
+
+
 DISMISSED = {"outcome": "dismissed", "note": "经核查，反映情况不属实。"}
 EXTENDED = {"ends_at": "2031-06-30T16:00", "reason": "部分单位材料未齐，延长申报时间。"}
 A_REASON = {"reason": REASON}
@@ -113,8 +121,10 @@ PROBES: dict[str, Callable[[dict], object]] = {
     "portal:attachment_upload": lambda ids: Attachment.objects.filter(nomination_id=ids["pk"]).count(),
     "portal:attachment_delete": lambda ids: Attachment.objects.filter(nomination_id=ids["pk"]).count(),
     "review:decide": lambda ids: RuleDecision.objects.filter(nomination_id=ids["pk"]).count(),
+    "review:score": lambda ids: Nomination.objects.get(pk=ids["volunteer_pk"]).judges_score,
     "review:province_select": _state("recommended_pk"),
     "review:province_objection_handle": lambda ids: Objection.objects.get(pk=ids["objection_pk"]).outcome,
+    "review:province_objection_record": lambda ids: Objection.objects.count(),
     "review:province_phase_extend": lambda ids: Phase.objects.get(pk=ids["phase_pk"]).ends_at,
     "review:screening_act": _state("submitted_pk"),
     "review:list_scan_upload": lambda ids: SealedScan.objects.count(),
@@ -138,118 +148,123 @@ PHASES = {"review:screening_picks": "screen", "review:screening_act": "screen", 
           "review:list_reopen": "screen", "review:list_scan_upload": "screen"}  # fmt: skip
 
 # Columns, in ROLES' order: anonymous, learner, other_learner, unit_admin, other_unit_admin, reviewer,
-# other_reviewer, province.
+# other_reviewer, province, volunteer_manager (志愿者工作群管理人员, at the province: plan 7.3).
 # fmt: off
 DETAIL = "→portal:nomination_detail"
 ACCESS: dict[str, tuple[str, dict | Callable[[dict], dict], tuple]] = {
     # The site root: a visitor gets the public 公示 or final list (with the staff login), a user the home.
-    "portal:home": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "portal:org_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
-    "portal:learner_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
-    "portal:role_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
-    "portal:nomination_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:home": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:org_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:learner_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:role_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:nomination_list": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Whether the campaign's results are fresh: one fact, the same for every signed-in user (this world's
     # campaign was never evaluated, so the answer is 204, "still due").
-    "portal:results_freshness": ("get", {}, (L, 204, 204, 204, 204, 204, 204, 204)),
-    "portal:nomination_start": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 403)),
-    "portal:nomination_pick": ("get", {}, (L, 403, 403, 200, 200, 403, 403, 403)),
-    "portal:nomination_detail": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
+    "portal:results_freshness": ("get", {}, (L, 204, 204, 204, 204, 204, 204, 204, 204)),
+    "portal:nomination_start": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 403, 403)),
+    "portal:nomination_pick": ("get", {}, (L, 403, 403, 200, 200, 403, 403, 403, 403)),
+    "portal:nomination_detail": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
     # The nomination is published: nobody may edit it any more; who sees it is sent to its page (browser
     # back to a form already sent lands there with a plain sentence), the autosave is refused.
-    "portal:nomination_edit": ("get", {}, (L, DETAIL, 404, DETAIL, 404, DETAIL, 404, DETAIL)),
-    "portal:nomination_autosave": ("post", TYPED, (L, 403, 404, 403, 404, 403, 404, 403)),
-    "portal:nomination_act": ("post", WITHDRAW, (L, 403, 404, 403, 404, 403, 404, "→portal:nomination_detail!")),
+    "portal:nomination_edit": ("get", {}, (L, DETAIL, 404, DETAIL, 404, DETAIL, 404, DETAIL, 404)),
+    "portal:nomination_autosave": ("post", TYPED, (L, 403, 404, 403, 404, 403, 404, 403, 404)),
+    "portal:nomination_act": ("post", WITHDRAW, (L, 403, 404, 403, 404, 403, 404, "→portal:nomination_detail!", 404)),
     # The 报名表 and 承诺书: whoever may see the nomination (its 学员标兵 nominee signs a 承诺书).
-    "portal:nomination_form_docx": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    "portal:nomination_form_pdf": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    "portal:nomination_pledge_docx": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    "portal:nomination_pledge_pdf": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    "portal:attachment_upload": ("post", PNG_FILE, (L, 403, 404, 403, 404, 403, 404, 403)),
-    "portal:attachment_download": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200)),
-    "portal:attachment_delete": ("post", {}, (L, 403, 404, 403, 404, 403, 404, 403)),
-    "review:imports": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:template": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:import_job": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:import_job_panel": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:decide": ("post", HOLDS, (L, 403, 404, 403, 404, "→portal:nomination_detail!", 404, "→portal:nomination_detail!")),
-    "review:province_lists": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_select": ("post", DESELECT, (L, 403, 403, 403, 403, 403, 403, "→review:province_lists!")),
-    "review:province_publication": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_objections": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_objection_handle": ("post", DISMISSED, (L, 403, 403, 403, 403, 403, 403, "→review:province_objections!")),
-    "review:province_approval": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_commendation": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_final_export": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
+    "portal:nomination_form_docx": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
+    "portal:nomination_form_pdf": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
+    "portal:nomination_pledge_docx": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
+    "portal:nomination_pledge_pdf": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
+    "portal:attachment_upload": ("post", PNG_FILE, (L, 403, 404, 403, 404, 403, 404, 403, 404)),
+    "portal:attachment_download": ("get", {}, (L, 200, 404, 200, 404, 200, 404, 200, 404)),
+    "portal:attachment_delete": ("post", {}, (L, 403, 404, 403, 404, 403, 404, 403, 404)),
+    "review:imports": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:template": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:import_job": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:import_job_panel": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    # 评审分 (plan 7.3): the volunteer-group manager's page and his score of the world's volunteer.
+    "review:scores": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "review:score": ("post", SCORED, (L, 403, 403, 403, 403, 403, 403, 403, "→review:scores!")),
+    "review:decide": ("post", HOLDS, (L, 403, 404, 403, 404, "→portal:nomination_detail!", 404, "→portal:nomination_detail!", 404)),
+    "review:province_lists": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_select": ("post", DESELECT, (L, 403, 403, 403, 403, 403, 403, "→review:province_lists!", 403)),
+    "review:province_publication": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_objections": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_objection_handle": ("post", DISMISSED, (L, 403, 403, 403, 403, 403, 403, "→review:province_objections!", 403)),
+    # An objection received by phone, letter or e-mail, recorded by the province (plan: handled like the page's).
+    "review:province_objection_record": ("post", RECORDED, (L, 403, 403, 403, 403, 403, 403, "→review:province_objections!", 403)),
+    "review:province_approval": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_commendation": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_final_export": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
     # The 公示 notice and the 表扬通报 (nothing is approved in this world: the province is sent back).
-    "review:province_announcement_docx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_announcement_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_commendation_docx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_approval")),
-    "review:province_commendation_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_approval")),
+    "review:province_announcement_docx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_announcement_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_commendation_docx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_approval", 403)),
+    "review:province_commendation_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_approval", 403)),
     # No certificate in the access world: the province's download of one is a 404 (tests/announcements/
     # test_certificates.py downloads real ones); the plaques' files redirect with 「尚无…」.
-    "review:province_certificate_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404)),
-    "review:province_plaques_xlsx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation")),
-    "review:province_certificate_batch": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation")),
-    "review:province_certificate_batch_panel": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404)),
-    "review:province_certificate_batch_download": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404)),
-    "review:province_plaques_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation")),
-    "review:province_phases": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:province_phase_extend": ("post", EXTENDED, (L, 403, 403, 403, 403, 403, 403, "→review:province_phases!")),
-    "review:screening": ("get", {}, (L, 403, 403, 403, 403, "→review:list", "→review:list", 403)),
-    "review:screening_category": ("get", {}, (L, 403, 403, 403, 403, 200, 200, 403)),
+    "review:province_certificate_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404, 403)),
+    "review:province_plaques_xlsx": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation", 403)),
+    "review:province_certificate_batch": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation", 403)),
+    "review:province_certificate_batch_panel": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404, 403)),
+    "review:province_certificate_batch_download": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 404, 403)),
+    "review:province_plaques_pdf": ("get", {}, (L, 403, 403, 403, 403, 403, 403, "→review:province_commendation", 403)),
+    "review:province_phases": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:province_phase_extend": ("post", EXTENDED, (L, 403, 403, 403, 403, 403, 403, "→review:province_phases!", 403)),
+    "review:screening": ("get", {}, (L, 403, 403, 403, 403, "→review:list", "→review:list", 403, 403)),
+    "review:screening_category": ("get", {}, (L, 403, 403, 403, 403, 200, 200, 403, 403)),
     # Both reviewers pass the permission check and the list's own check refuses: 太原's because the nomination
     # was never evaluated (its data are incomplete), 大同's because it is not his; the page is shown again.
-    "review:screening_picks": ("post", PICKED, (L, 403, 403, 403, 403, 200, 200, 403)),
-    "review:screening_act": ("post", A_REASON, (L, 403, 403, 403, 403, "→review:screening_category!", 404, 403)),
+    "review:screening_picks": ("post", PICKED, (L, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "review:screening_act": ("post", A_REASON, (L, 403, 403, 403, 403, "→review:screening_category!", 404, 403, 403)),
     # 统计: the province's page (a reviewer is sent on to his own unit's), each unit's part for its reviewers.
-    "review:statistics": ("get", {}, (L, 403, 403, 403, 403, "→review:statistics_unit", "→review:statistics_unit", 200)),
-    "review:statistics_export": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
-    "review:statistics_unit": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
-    "review:statistics_unit_export": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
-    "review:list": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
-    "review:list_sheet": ("get", {}, (L, 403, 403, 403, 403, "→review:list", 404, "→review:list")),
-    "review:list_sheet_pdf": ("get", {}, (L, 403, 403, 403, 403, "→review:list", 404, "→review:list")),
-    "review:list_scan_upload": ("post", SCAN_FILE, (L, 403, 403, 403, 403, "→review:list!", 404, 403)),
-    "review:list_scan": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
+    "review:statistics": ("get", {}, (L, 403, 403, 403, 403, "→review:statistics_unit", "→review:statistics_unit", 200, 403)),
+    "review:statistics_export": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
+    "review:statistics_unit": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
+    "review:statistics_unit_export": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
+    "review:list": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
+    "review:list_sheet": ("get", {}, (L, 403, 403, 403, 403, "→review:list", 404, "→review:list", 403)),
+    "review:list_sheet_pdf": ("get", {}, (L, 403, 403, 403, 403, "→review:list", 404, "→review:list", 403)),
+    "review:list_scan_upload": ("post", SCAN_FILE, (L, 403, 403, 403, 403, "→review:list!", 404, 403, 403)),
+    "review:list_scan": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
     # Past the permission check, 太原's reviewer is told his list is empty (the picks need an evaluated campaign).
-    "review:list_submit": ("post", {}, (L, 403, 403, 403, 403, "→review:list", 404, 403)),
-    "review:list_reopen": ("post", A_REASON, (L, 403, 403, 403, 403, 403, 404, "→review:list!")),
+    "review:list_submit": ("post", {}, (L, 403, 403, 403, 403, "→review:list", 404, 403, 403)),
+    "review:list_reopen": ("post", A_REASON, (L, 403, 403, 403, 403, 403, 404, "→review:list!", 403)),
     # 材料打包: a unit's package for its reviewers and the province, a category's for the province. The world's
     # packages are still queued: a start hands them back, a download sends the user to the progress page.
-    "review:package_unit_start": ("post", {}, (L, 403, 403, 403, 403, "→review:package", 404, "→review:package")),
-    "review:package_category_start": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "→review:package")),
-    "review:package": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
-    "review:package_panel": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200)),
-    "review:package_download": ("get", {}, (L, 403, 403, 403, 403, "→review:package", 404, "→review:package")),
-    "public:announcement": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "public:final": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "public:announcements": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "public:receipt_lookup": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    "review:package_unit_start": ("post", {}, (L, 403, 403, 403, 403, "→review:package", 404, "→review:package", 403)),
+    "review:package_category_start": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "→review:package", 403)),
+    "review:package": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
+    "review:package_panel": ("get", {}, (L, 403, 403, 403, 403, 200, 404, 200, 403)),
+    "review:package_download": ("get", {}, (L, 403, 403, 403, 403, "→review:package", 404, "→review:package", 403)),
+    "public:announcement": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:final": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:announcements": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:receipt_lookup": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The published 公示 as PDF: anybody, no login.
-    "public:announcement_pdf": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "public:objection": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "public:objection_received": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:announcement_pdf": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:objection": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "public:objection_received": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # An unknown serial (the access world has no certificate): the verification page says so, as a 404.
-    "public:verify": ("get", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    "public:verify": ("get", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     # 术语说明: the terms that remain, for everybody (linked from every page's footer).
-    "public:glossary": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "notifications:inbox": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
-    "notifications:read_all": ("post", {}, (L, READ, READ, READ, READ, READ, READ, READ)),
-    "login": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "logout": ("post", {}, ("→login", OUT, OUT, OUT, OUT, OUT, OUT, OUT)),
-    "accounts:2fa_setup": ("get", {}, (L, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
-    "accounts:2fa_verify": ("get", {}, (L, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
-    "accounts:password_change": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200)),
-    "accounts:enrolment_codes": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
+    "public:glossary": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "notifications:inbox": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "notifications:read_all": ("post", {}, (L, READ, READ, READ, READ, READ, READ, READ, READ)),
+    "login": ("get", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "logout": ("post", {}, ("→login", OUT, OUT, OUT, OUT, OUT, OUT, OUT, OUT)),
+    "accounts:2fa_setup": ("get", {}, (L, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    "accounts:2fa_verify": ("get", {}, (L, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    "accounts:password_change": ("get", {}, (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "accounts:enrolment_codes": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
     # 学员首次使用：认领账号 — for whoever has no account yet; a signed-in user has one: home.
-    "accounts:claim": ("get", {}, (200, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    "accounts:claim": ("get", {}, (200, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
     # 账号管理: the province for every reviewer and unit admin, a reviewer for the unit admins of his subtree
     # (太原's school admin `s`: 大同's reviewer gets a 404); import and generation are the province's.
-    "accounts:accounts": ("get", {}, (L, 403, 403, 403, 403, 200, 200, 200)),
-    "accounts:account_act": ("post", DISABLE_S, (L, 403, 403, 403, 403, ACCOUNTS, 404, ACCOUNTS)),
-    "accounts:accounts_import": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200)),
+    "accounts:accounts": ("get", {}, (L, 403, 403, 403, 403, 200, 200, 200, 403)),
+    "accounts:account_act": ("post", DISABLE_S, (L, 403, 403, 403, 403, ACCOUNTS, 404, ACCOUNTS, 403)),
+    "accounts:accounts_import": ("get", {}, (L, 403, 403, 403, 403, 403, 403, 200, 403)),
     # The world's 清徐县第二中学 has no unit admin: the province gets the new account's slips.
-    "accounts:accounts_generate": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "200!")),
+    "accounts:accounts_generate": ("post", {}, (L, 403, 403, 403, 403, 403, 403, "200!", 403)),
 }
 # fmt: on
 
@@ -262,7 +277,8 @@ def _kwargs(name: str, converters: list[str], ids: dict) -> dict:
              "review:import_job_panel": "job_pk", "review:province_announcement_docx": "announcement_pk",
              "review:province_announcement_pdf": "announcement_pk", "public:announcement_pdf": "announcement_pk",
              "review:package": "package_pk", "review:package_panel": "package_pk",
-             "review:package_download": "package_pk", "review:screening_act": "submitted_pk"}  # fmt: skip
+             "review:package_download": "package_pk", "review:screening_act": "submitted_pk",
+             "review:score": "volunteer_pk"}  # fmt: skip
     kwargs = {}
     for key in converters:
         if key == "pk":

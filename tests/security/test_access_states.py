@@ -46,7 +46,9 @@ pytestmark = pytest.mark.django_db
 
 # Two of every role, the second in another subtree: 李 is a learner of 大同; the second unit is a school
 # of the same county of 太原 (a sibling, the nearest stranger); the second reviewer is 大同's.
-ROLES = ("anon", "lrn", "lrn2", "unit", "unit2", "rev", "rev2", "prov")
+# `vm` is a 志愿者工作群管理人员 (plan 7.3): he scores the volunteers on his own page (SCORES below) and
+# sees no nomination's page.
+ROLES = ("anon", "lrn", "lrn2", "unit", "unit2", "rev", "rev2", "prov", "vm")
 
 
 @dataclass
@@ -101,6 +103,7 @@ def build_states_world() -> StatesWorld:
         "rev": make_user(username="ty", role=UserRole.REPORTING_REVIEWER, org=tree["taiyuan"]),
         "rev2": make_user(username="dt", role=UserRole.REPORTING_REVIEWER, org=tree["datong"]),
         "prov": make_user(username="p", role=UserRole.PROVINCE_ADMIN, org=tree["province"], is_staff=True),
+        "vm": make_user(username="vm", role=UserRole.VOLUNTEER_MANAGER, org=tree["province"]),
     }
     nominations = {}
     for name, shape in SHAPES.items():
@@ -252,69 +255,79 @@ SENT = ("submitted", "rejected", "recommended", "selected", "not_selected", "pub
         "commended", "withdrawn")  # fmt: skip
 SEEN = ("awaiting_unit", "returned", "returned_self", *SENT)  # every state but the drafts
 
-#                                anon lrn  lrn2 unit    unit2 rev    rev2 prov
+#                                anon lrn  lrn2 unit    unit2 rev    rev2 prov vm
 NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
     # A draft stays with whoever started it and the unit (the nominee sees his own); nobody above.
-    ("detail", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404),
-    ("download", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404),
-    ("decide", ("draft", "draft_self")): (L, 403, 404, 403, 404, 404, 404, 404),
+    ("detail", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("download", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("decide", ("draft", "draft_self")): (L, 403, 404, 403, 404, 404, 404, 404, 404),
     # Once the learner applied (待单位确认) the reporting unit and the province see it, as after sending.
     # (nominations_visible_to hides drafts only: a 待单位确认 form is open to the reviewers, who may
     # already record a decision on it.)
-    ("detail", SEEN): (L, 200, 404, 200, 404, 200, 404, 200),
-    ("download", SEEN): (L, 200, 404, 200, 404, 200, 404, 200),
-    ("decide", SEEN): (L, 403, 404, 403, 404, DONE, 404, DONE),
+    ("detail", SEEN): (L, 200, 404, 200, 404, 200, 404, 200, 404),
+    ("download", SEEN): (L, 200, 404, 200, 404, 200, 404, 200, 404),
+    ("decide", SEEN): (L, 403, 404, 403, 404, DONE, 404, DONE, 404),
     # The unit's draft: the unit edits it; the nominee reads it only.
-    ("edit", ("draft",)): (L, 403, 404, 200, 404, 404, 404, 404),
-    ("save", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404),
-    ("autosave", ("draft",)): (L, 403, 404, SAVED, 404, 404, 404, 404),
-    ("upload", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404),
-    ("delete", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404),
+    ("edit", ("draft",)): (L, 403, 404, 200, 404, 404, 404, 404, 404),
+    ("save", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
+    ("autosave", ("draft",)): (L, 403, 404, SAVED, 404, 404, 404, 404, 404),
+    ("upload", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
+    ("delete", ("draft",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
     # The learner's own draft: he edits it until he applies; his unit reads it only.
-    ("edit", ("draft_self",)): (L, 200, 404, 403, 404, 404, 404, 404),
-    ("save", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404),
-    ("autosave", ("draft_self",)): (L, SAVED, 404, 403, 404, 404, 404, 404),
-    ("upload", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404),
-    ("delete", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404),
+    ("edit", ("draft_self",)): (L, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("save", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404, 404),
+    ("autosave", ("draft_self",)): (L, SAVED, 404, 403, 404, 404, 404, 404, 404),
+    ("upload", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404, 404),
+    ("delete", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404, 404),
     # 待单位确认, and returned to the unit: the unit edits (and sends up) the form.
-    ("edit", ("awaiting_unit", "returned")): (L, 403, 404, 200, 404, 403, 404, 403),
-    ("save", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403),
-    ("autosave", ("awaiting_unit", "returned")): (L, 403, 404, SAVED, 404, 403, 404, 403),
-    ("upload", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403),
-    ("delete", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403),
+    ("edit", ("awaiting_unit", "returned")): (L, 403, 404, 200, 404, 403, 404, 403, 404),
+    ("save", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
+    ("autosave", ("awaiting_unit", "returned")): (L, 403, 404, SAVED, 404, 403, 404, 403, 404),
+    ("upload", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
+    ("delete", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
     # A learner's own application returned: he may correct and apply again, or his unit submit it.
-    ("edit", ("returned_self",)): (L, 200, 404, 200, 404, 403, 404, 403),
-    ("save", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403),
-    ("autosave", ("returned_self",)): (L, SAVED, 404, SAVED, 404, 403, 404, 403),
-    ("upload", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403),
-    ("delete", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403),
+    ("edit", ("returned_self",)): (L, 200, 404, 200, 404, 403, 404, 403, 404),
+    ("save", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403, 404),
+    ("autosave", ("returned_self",)): (L, SAVED, 404, SAVED, 404, 403, 404, 403, 404),
+    ("upload", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403, 404),
+    ("delete", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403, 404),
     # Sent up: read only, for everyone.
     # (The form of a sent nomination opens its page: browser back after 提交 is not an error.)
-    ("edit", SENT): (L, "detail", 404, "detail", 404, "detail", 404, "detail"),
-    ("save", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
-    ("autosave", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
-    ("upload", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
-    ("delete", SENT): (L, 403, 404, 403, 404, 403, 404, 403),
+    ("edit", SENT): (L, "detail", 404, "detail", 404, "detail", 404, "detail", 404),
+    ("save", SENT): (L, 403, 404, 403, 404, 403, 404, 403, 404),
+    ("autosave", SENT): (L, 403, 404, 403, 404, 403, 404, 403, 404),
+    ("upload", SENT): (L, 403, 404, 403, 404, 403, 404, 403, 404),
+    ("delete", SENT): (L, 403, 404, 403, 404, 403, 404, 403, 404),
 }
 
 # portal:nomination_act with each move of the state table a nomination's page offers (the send moves go
 # through the form, the list moves through their lists), in the move's phase, with a reason.
-#                                anon lrn  lrn2 unit  unit2 rev   rev2 prov
+#                                anon lrn  lrn2 unit  unit2 rev   rev2 prov vm
 ACTS: dict[tuple[str, str], tuple] = {
-    ("awaiting_unit", "return"): (L, 403, 404, DONE, 404, 403, 404, 403),
-    ("submitted", "recall"): (L, 403, 404, DONE, 404, 403, 404, 403),  # the unit takes it back (G.6 swap)
-    ("submitted", "return"): (L, 403, 404, 403, 404, DONE, 404, 403),
-    ("submitted", "reject"): (L, 403, 404, 403, 404, DONE, 404, 403),
-    ("recommended", "reopen"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("recommended", "select"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("recommended", "deselect"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("selected", "deselect"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("selected", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("not_selected", "select"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("published", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("approved", "commend"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("approved", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE),
-    ("commended", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE),
+    ("awaiting_unit", "return"): (L, 403, 404, DONE, 404, 403, 404, 403, 404),
+    ("submitted", "recall"): (
+        L,
+        403,
+        404,
+        DONE,
+        404,
+        403,
+        404,
+        403,
+        404,
+    ),  # the unit takes it back (G.6 swap)
+    ("submitted", "return"): (L, 403, 404, 403, 404, DONE, 404, 403, 404),
+    ("submitted", "reject"): (L, 403, 404, 403, 404, DONE, 404, 403, 404),
+    ("recommended", "reopen"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("recommended", "select"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("recommended", "deselect"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("selected", "deselect"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("selected", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("not_selected", "select"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("published", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("approved", "commend"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("approved", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
+    ("commended", "withdraw"): (L, 403, 404, 403, 404, 403, 404, DONE, 404),
 }
 
 
@@ -338,4 +351,47 @@ def test_every_user_gets_what_the_tables_say_in_every_state(media_root):
         got = run(world, name, _act(action), phase=phase, alone=True)
         if got != ACTS[(name, action)]:
             wrong[f"act {action} {name}"] = {"want": ACTS[(name, action)], "got": got}
+    assert wrong == {}
+
+
+# --- 评审分 (plan 7.3): a volunteer in every state ---------------------------------------------------------
+
+SCORED = "scores!"  # 302 back to the 评审分 page, and the score is recorded
+KEPT = "scores"  # 302 back to the page with the refusal (已公示, 不能再评分): nothing changed
+#                                anon lrn  lrn2 unit unit2 rev  rev2 prov vm
+SCORES: dict[tuple[str, ...], tuple] = {
+    # Not sent up, or given back: not on his page.
+    ("draft", "draft_self", "awaiting_unit", "rejected", "withdrawn"): (L, 403, 403, 403, 403, 403, 403, 403, 404),
+    # Sent up and not yet before the public: he scores it; nobody else may.
+    ("submitted", "returned", "returned_self", "recommended", "selected", "not_selected"):
+        (L, 403, 403, 403, 403, 403, 403, 403, SCORED),
+    # Published and after: shown with its score, no longer scored.
+    ("published", "approved", "commended"): (L, 403, 403, 403, 403, 403, 403, 403, KEPT),
+}  # fmt: skip
+
+
+def test_the_score_of_a_volunteer_in_every_state(media_root):
+    world = build_states_world()
+    assert sorted(name for names in SCORES for name in names) == sorted(SHAPES)
+    for n in world.nominations.values():  # the same nominations, as 优秀志愿者
+        Nomination.objects.filter(pk=n.pk).update(category=world.campaign.categories.get(number=7))
+    scores_page = reverse("review:scores")
+    wrong = {}
+    for names, want in SCORES.items():
+        for name in names:
+            nomination = world.nominations[name]
+            url = reverse("review:score", args=[nomination.pk])
+            got = []
+            for role in ROLES:
+                with transaction.atomic():
+                    response = world.clients[role].post(url, {"score": "88", "comment": "审读认真"})
+                    outcome = _outcome(response, nomination, url)
+                    if response.status_code == 302 and response["Location"].startswith(scores_page):
+                        outcome = KEPT
+                    if Nomination.objects.get(pk=nomination.pk).judges_score is not None:
+                        outcome = f"{outcome}!"
+                    transaction.set_rollback(True)
+                got.append(outcome)
+            if tuple(got) != want:
+                wrong[name] = {"want": want, "got": tuple(got)}
     assert wrong == {}

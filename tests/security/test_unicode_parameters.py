@@ -52,11 +52,14 @@ PARAMS: dict[str, list[str]] = {
     "review:import_job": [],
     "review:import_job_panel": [],
     "review:decide": ["holds", "comment"],
+    "review:scores": [],
+    "review:score": ["score", "comment"],
     "review:province_lists": ["category", "unit", "state"],
     "review:province_select": ["only", "ids", "action", "next", "category", "unit", "state"],
     "review:province_publication": ["starts_on"],
     "review:province_objections": ["show"],
     "review:province_objection_handle": ["outcome", "note", "next"],
+    "review:province_objection_record": ["entry", "channel", "name", "phone", "received_at", "content"],
     "review:province_approval": ["document_ref", "approved_on", "note"],
     "review:province_commendation": [],
     "review:province_final_export": [],
@@ -121,7 +124,15 @@ WITH_REAL_ID = ("row", "pick", "ids")
 # for a category the user may start).
 FIXED = {"portal:nomination_start": {"category": "1"}}
 # Whom each URL is tried as: the public face anonymously, the rest as the first role the table serves.
-ROLE_ORDER = ("anonymous", "unit_admin", "reviewer", "province", "learner", "other_reviewer")
+ROLE_ORDER = (
+    "anonymous",
+    "unit_admin",
+    "reviewer",
+    "province",
+    "learner",
+    "other_reviewer",
+    "volunteer_manager",
+)
 # The world's nomination is published, so nobody may edit it: the form's URLs get a draft of its unit.
 ON_THE_DRAFT = ("portal:nomination_edit", "portal:nomination_autosave", "portal:attachment_upload")
 

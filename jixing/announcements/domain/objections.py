@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.accounts.permissions import is_province_admin
-from jixing.announcements.enums import HANDLED_OUTCOMES, ObjectionOutcome
+from jixing.announcements.enums import HANDLED_OUTCOMES, RECORDED_CHANNELS, ObjectionChannel, ObjectionOutcome
 from jixing.announcements.models import AnnouncementEntry, Objection
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
@@ -159,7 +159,65 @@ def submit_objection(
     in the objection); the people concerned are told on commit that the nomination was objected to,
     without who objected or what was said, and the province's admins that an objection waits for them.
     """
+    return _take_objection(
+        entry=entry, name=name, phone=phone, content=content, received_at=now or timezone.now(), ip=ip
+    )
+
+
+def record_objection(
+    *,
+    entry: AnnouncementEntry,
+    channel: str,
+    name: str,
+    phone: str,
+    content: str,
+    received_at: datetime | None,
+    actor,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Objection:
+    """Record an objection the province received by phone, letter or e-mail, on behalf of the objector.
+
+    Taken exactly as one sent on the public page (submit_objection): the objector's real name and phone
+    number, the content, the window (judged at `received_at`, when the province received it, which may
+    not lie in the future), the nomination still on the list, no duplicate; then the same receipt, the
+    same notices and the same handling (handle_objection). Only a province admin records; the channel
+    is one of 电话, 信函, 电子邮件. Side effects as submit_objection's, the audit event naming the admin
+    and the channel; the objection keeps who recorded it.
+    """
+    if not is_province_admin(actor):
+        raise PermissionDenied("只有省平台管理员可以登记电话、信函或电子邮件反映")
+    if channel not in RECORDED_CHANNELS:
+        raise ObjectionRefused("请选择收到反映的方式：电话、信函或电子邮件")
     now = now or timezone.now()
+    if received_at is None:
+        raise ObjectionRefused("请填写收到反映的时间")
+    if received_at > now:
+        raise ObjectionRefused("收到时间不能晚于现在")
+    return _take_objection(
+        entry=entry,
+        name=name,
+        phone=phone,
+        content=content,
+        received_at=received_at,
+        ip=ip,
+        channel=ObjectionChannel(channel),
+        actor=actor,
+    )
+
+
+def _take_objection(
+    *,
+    entry: AnnouncementEntry,
+    name: str,
+    phone: str,
+    content: str,
+    received_at: datetime,
+    ip: str | None,
+    channel: ObjectionChannel = ObjectionChannel.WEB,
+    actor=None,
+) -> Objection:
+    now = received_at
     with transaction.atomic():
         # The state as of now, locked: a withdrawal at the same moment is decided before or after this.
         nomination = (
@@ -175,12 +233,21 @@ def submit_objection(
             content=content.strip(),
             received_at=now,
             ip=ip,
+            channel=channel,
+            recorded_by=actor,
         )
+        by = "" if channel == ObjectionChannel.WEB else f"，{channel.label}反映，由省平台登记"
         record_event(
             action=AuditAction.NOMINATION_OBJECTION_RECEIVED,
+            actor=actor,
             target=nomination,
-            summary=f"{nomination.number} 公示期间收到实名反映（受理编号 {objection.receipt}）",
-            after={"objection": objection.receipt},
+            summary=f"{nomination.number} 公示期间收到实名反映（受理编号 {objection.receipt}{by}）",
+            after={"objection": objection.receipt}
+            | (
+                {}
+                if channel == ObjectionChannel.WEB
+                else {"channel": channel.value, "channel_label": channel.label}
+            ),
             ip=ip,
         )
         notify(

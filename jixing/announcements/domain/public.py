@@ -99,7 +99,7 @@ def final_approvals(campaign: Campaign) -> list[Approval]:
 def entry_open_to_objection(pk: int) -> AnnouncementEntry | None:
     """A public entry by id, with its announcement and nomination, if it is still on a public list."""
     return (
-        AnnouncementEntry.objects.select_related("announcement", "nomination__category")
+        AnnouncementEntry.objects.select_related("announcement__campaign", "nomination__category")
         .filter(pk=pk, nomination__state__in=ON_PUBLIC_LIST)
         .first()
     )

@@ -14,7 +14,7 @@ from django_stubs_ext import WithAnnotations
 
 from jixing.accounts.permissions import is_province_admin
 from jixing.announcements.domain.persons import person_keys
-from jixing.announcements.models import Announcement, Approval, Objection
+from jixing.announcements.models import Announcement, AnnouncementEntry, Approval, Objection
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.campaigns.models import Campaign, Category, Quota
@@ -223,6 +223,18 @@ def objections_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet
     if campaign is not None:
         rows = rows.filter(nomination__campaign=campaign)
     return rows
+
+
+def entries_open_to_objection(user, *, campaign: Campaign) -> QuerySet[AnnouncementEntry]:
+    """The entries of the campaign's 公示 still on the list (公示中), for the province to record an
+    objection received by phone, letter or e-mail against; none for anybody else."""
+    if not is_province_admin(user):
+        return AnnouncementEntry.objects.none()
+    return (
+        AnnouncementEntry.objects.filter(announcement__campaign=campaign, nomination__state=S.PUBLISHED)
+        .select_related("announcement")
+        .order_by("announcement_id", "position")
+    )
 
 
 def listed_counts(user, *, campaign: Campaign) -> dict[int, int]:

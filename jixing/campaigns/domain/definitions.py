@@ -7,11 +7,14 @@ message naming the place and the reason.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from jixing.campaigns.domain.calendar import CalendarUnknown, calendar_for
@@ -79,8 +82,37 @@ def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], wher
     return value
 
 
+# The plan's 联系方式 (its section 八): who answers questions about the campaign. Shown on the public pages
+# and in the 公示 notice and the 表扬通报; every key optional, none but these.
+CONTACT_KEYS = ("organisation", "person", "phone", "email")
+_PHONE_CHARS = re.compile(r"[0-9+\- ()（）]{5,30}")
+
+
+def _validate_contact(raw: Any) -> None:
+    if not isinstance(raw, dict):
+        raise DefinitionError("活动定义“contact”必须是表（organisation、person、phone、email）")
+    unknown = sorted(set(raw) - set(CONTACT_KEYS))
+    if unknown:
+        raise DefinitionError(
+            f"活动定义“contact”中有未知的键“{'、'.join(unknown)}”（可用：{'、'.join(CONTACT_KEYS)}）"
+        )
+    for key, value in raw.items():
+        if not isinstance(value, str):
+            raise DefinitionError(f"活动定义“contact.{key}”的值 {value!r} 应为文字")
+    phone = raw.get("phone", "").strip()
+    if phone and not _PHONE_CHARS.fullmatch(phone):
+        raise DefinitionError(f"活动定义“contact.phone”“{phone}”不是电话号码（如 0351-1234567）")
+    email = raw.get("email", "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DefinitionError(f"活动定义“contact.email”“{email}”不是电子邮箱地址") from None
+
+
 def validate_definition(data: dict[str, Any]) -> None:
     _require(data, "id", str, "活动定义")
+    _validate_contact(data.get("contact", {}))
     _require(data, "name", str, "活动定义")
     _require(data, "year", int, "活动定义")
     baseline = _require(data, "baseline_at", datetime, "活动定义")

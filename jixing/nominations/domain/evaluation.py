@@ -301,6 +301,9 @@ def rule_table(nomination: Nomination) -> list[dict[str, Any]]:
                 "id": rule.id,
                 "wording": rule.wording,
                 "decided_by": rule.decided_by or rule.informational or "",
+                "confirms": rule.confirms,
+                # 7.3: the score's comment and who gave it (a volunteer-group manager, or an import).
+                "score": _score_note(nomination) if "judges_score" in rule.reads else None,
                 "outcome": entry["outcome"],
                 "values": entry["values"],
                 "reason": entry.get("reason", ""),
@@ -310,3 +313,14 @@ def rule_table(nomination: Nomination) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _score_note(nomination: Nomination) -> dict[str, Any] | None:
+    if nomination.judges_score is None:
+        return None
+    return {
+        "score": nomination.judges_score,
+        "comment": nomination.judges_comment,
+        "by": nomination.judges_scored_by,
+        "at": nomination.judges_scored_at,
+    }

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from jixing.accounts.enums import UserRole
+from jixing.accounts.permissions import is_volunteer_manager
 from jixing.announcements.enums import ObjectionOutcome
 from jixing.announcements.models import Objection
 from jixing.campaigns.models import Campaign
 from jixing.eligibility.outcomes import Status
 from jixing.nominations.domain.queries import nominations_visible_to
+from jixing.nominations.domain.scores import SCORABLE_STATES, nominations_to_score
 from jixing.nominations.enums import ListState
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import RecommendationList
@@ -48,6 +50,7 @@ def work_list(user, *, campaign: Campaign) -> WorkList:
       returned for correction, its drafts;
     - reporting unit reviewer: nominations to screen, those of them with conditions to check by hand
       (status NEEDS_REVIEW), and whether its 推荐总表 is not yet sent;
+    - volunteer-group manager: the volunteers sent up that he has not scored yet (plan 7.3);
     - province: lists received (of how many units), nominations to choose from, objections to handle,
       nominations published awaiting approval, approved awaiting commendation.
 
@@ -56,6 +59,11 @@ def work_list(user, *, campaign: Campaign) -> WorkList:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return WorkList(items=[], visible=0)
+    if is_volunteer_manager(user):  # plan 7.3: the volunteers he has not scored yet, on his own page
+        waiting = nominations_to_score(user, campaign=campaign).filter(
+            state__in=SCORABLE_STATES, judges_score=None
+        )
+        return WorkList([WorkItem("to_score", "尚未评分的志愿者申报", waiting.count())], visible=0)
     counted = {
         (state, status): n
         for state, status, n in nominations_visible_to(user, campaign=campaign)

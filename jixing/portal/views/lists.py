@@ -107,6 +107,7 @@ _WORK_PAGES = {
     "objections": "review:province_objections",
     "to_approve": "review:province_approval",
     "to_commend": "review:province_commendation",
+    "to_score": "review:scores",
 }
 
 

@@ -29,7 +29,7 @@ from jixing.announcements.domain.notices import (
     build_announcement_notice,
     build_commendation_notice,
 )
-from jixing.announcements.domain.objections import handle_objection
+from jixing.announcements.domain.objections import handle_objection, record_objection
 from jixing.announcements.domain.publishing import (
     preview_window,
     publication_problems,
@@ -50,7 +50,13 @@ from jixing.nominations.domain.packages import category_scope_key, scope_package
 from jixing.nominations.domain.states import Action
 from jixing.nominations.enums import NominationState as S
 from jixing.refusals import Refused
-from jixing.review.province_forms import ApprovalForm, ObjectionOutcomeForm, PhaseExtendForm, PublishForm
+from jixing.review.province_forms import (
+    ApprovalForm,
+    ObjectionOutcomeForm,
+    PhaseExtendForm,
+    PublishForm,
+    RecordedObjectionForm,
+)
 from jixing.security.downloads import download_response
 from jixing.security.net import client_ip
 from jixing.security.params import parse_id, parse_ids, parse_int
@@ -174,23 +180,70 @@ def publication(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def objections(request: AuthedRequest) -> HttpResponse:
-    """公示异议: every objection of the campaign (pending first), with the handling form."""
+    """公示异议: every objection of the campaign (pending first), with the handling form, and the form
+    that records an objection received by phone, letter or e-mail."""
     campaign = _campaign(request)
+    return _objections_page(request, campaign)
+
+
+def _objections_page(
+    request: AuthedRequest, campaign: Campaign, *, record_form=None, error: str = "", status: int = 200
+) -> HttpResponse:
     pending_only = request.GET.get("show", ObjectionOutcome.PENDING) == ObjectionOutcome.PENDING
     rows = queries.objections_visible_to(request.user, campaign=campaign).select_related(
-        "nomination__category", "nomination__announcement_entry", "handled_by"
+        "nomination__category", "nomination__announcement_entry", "handled_by", "recorded_by"
     )
     if pending_only:
         rows = rows.filter(outcome=ObjectionOutcome.PENDING)
+    entries = list(queries.entries_open_to_objection(request.user, campaign=campaign))
+    if record_form is None:
+        record_form = RecordedObjectionForm(
+            entries=entries, initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+        )
     context = {
         "objections": rows.order_by("received_at"),
         "pending_only": pending_only,
         "form": ObjectionOutcomeForm(),
+        "record_form": record_form,
+        "record_error": error,
+        "can_record": bool(entries),
         "pending": queries.objections_visible_to(request.user, campaign=campaign)
         .filter(outcome=ObjectionOutcome.PENDING)
         .count(),
     }
-    return render(request, "review/province/objections.html", context)
+    return render(request, "review/province/objections.html", context, status=status)
+
+
+@login_required
+@require_POST
+def objection_record(request: AuthedRequest) -> HttpResponse:
+    """An objection received by phone, letter or e-mail, recorded with the objector's real name: taken
+    and handled like one sent on the public page. A refusal shows the form again, as typed."""
+    campaign = _campaign(request)
+    entries = list(queries.entries_open_to_objection(request.user, campaign=campaign))
+    form = RecordedObjectionForm(request.POST, entries=entries)
+    if not form.is_valid():
+        return _objections_page(request, campaign, record_form=form, error=form.problem(), status=400)
+    entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
+    try:
+        objection = record_objection(
+            entry=entry,
+            channel=form.cleaned_data["channel"],
+            name=form.cleaned_data["name"],
+            phone=form.cleaned_data["phone"],
+            content=form.cleaned_data["content"],
+            received_at=form.cleaned_data["received_at"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except Refused as exc:
+        return _objections_page(request, campaign, record_form=form, error=str(exc), status=400)
+    messages.success(
+        request,
+        f"已登记{objection.get_channel_display()}反映，受理编号 {objection.receipt}。"
+        "请告知反映人：可凭受理编号在公示页面查询办理情况。",
+    )
+    return redirect(reverse("review:province_objections") + f"#objection-{objection.pk}")
 
 
 @login_required
