@@ -25,10 +25,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["org"]
     fieldsets = (
-        (None, {"fields": ("username", "full_name", "first_name", "last_name", "email")}),
+        (None, {"fields": ("username", "full_name", "phone", "first_name", "last_name", "email")}),
         ("集星", {"fields": ACCESS_FIELDS}),
         ("权限", {"fields": ("is_superuser", "groups", "user_permissions")}),
-        ("时间", {"fields": ("last_login", "date_joined", "password_changed_at")}),
+        ("时间", {"fields": ("last_login", "date_joined", "password_changed_at", "must_change_password")}),
     )
     readonly_fields = [
         "is_superuser",
@@ -37,6 +37,8 @@ class UserAdmin(BaseUserAdmin):
         "last_login",
         "date_joined",
         "password_changed_at",
+        # Set by the account slips (initial and reset passwords), cleared by the user's own change.
+        "must_change_password",
     ]
 
     def save_model(self, request, obj, form, change):
