@@ -71,14 +71,21 @@ typecheck: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
+# TEST_WORKERS=2 runs each pass on two processes (pytest-xdist); 0, the default, runs it in one. A test
+# module stays whole on one process (--dist loadfile): its module-scoped fixtures (a demo province, a
+# whole campaign) are built once, and its tests run in their order. Each process has a test database,
+# a DATA_DIR and image slots of its own (tests/conftest.py). Not yet the default: see README (tests).
+TEST_WORKERS ?= 0
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test-sqlite: install-test system-deps-test
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: install-test system-deps-test
 	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
 	@$(BIN)/python scripts/check_database.py "$(PG_URL)"
-	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q
+	DATABASE_URL="$(PG_URL)" $(PYTEST)
 
 # The PostgreSQL pass runs whenever PostgreSQL answers at PG_URL (it does on every machine of this project:
 # the race tests can only fail there); CI=true (or PG=1) makes an unreachable server an error, PG=0 skips it.

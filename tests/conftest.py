@@ -1,8 +1,24 @@
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+# The browser tests' screenshot folders that pytest-xdist's workers reported (tests/browser/conftest.py).
+WORKERS_SCREENSHOT_FOLDERS = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    folders = getattr(node, "workeroutput", {}).get("screenshot_folders", [])
+    node.config.stash.setdefault(WORKERS_SCREENSHOT_FOLDERS, []).extend(folders)
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    for folder in map(Path, sorted(set(config.stash.get(WORKERS_SCREENSHOT_FOLDERS, [])))):
+        shots = len(list(folder.glob("*.png")))
+        terminalreporter.write_line(f"浏览器测试截图 / browser screenshots ({shots}): {folder}")
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +35,19 @@ def django_db_modify_db_settings():
         db.setdefault("TEST", {})["NAME"] = os.path.join(
             tempfile.gettempdir(), f"test_jixing_{os.getpid()}.sqlite3"
         )
+
+
+@pytest.fixture(autouse=True)
+def _data_and_image_slots_of_this_process(settings, monkeypatch, tmp_path_factory):
+    # `make test TEST_WORKERS=2` runs two pytest processes (pytest-xdist), and other runs may share the
+    # machine: each process keeps its scratch folders (DATA_DIR: import work folders, packages,
+    # certificate batches) and takes its re-encoding slots (machine-wide lock files,
+    # jixing/nominations/domain/images.py) in a folder of its own, where no other process's import or
+    # image comes and goes.
+    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "data"
+    monkeypatch.setattr(
+        "jixing.nominations.domain.images.SLOT_FOLDER", tmp_path_factory.getbasetemp() / "image-slots"
+    )
 
 
 @pytest.fixture(autouse=True)

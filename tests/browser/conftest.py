@@ -69,6 +69,14 @@ def screenshots(request) -> Path:
     return folder
 
 
+def pytest_sessionfinish(session) -> None:
+    # Under pytest-xdist (`make test TEST_WORKERS=2`) a worker hands its folders to the main process,
+    # which prints them (tests/conftest.py).
+    if hasattr(session.config, "workeroutput"):
+        folders = session.config.stash.get(SCREENSHOT_FOLDERS, [])
+        session.config.workeroutput["screenshot_folders"] = [str(folder) for folder in folders]
+
+
 def pytest_terminal_summary(terminalreporter, config) -> None:
     for folder in config.stash.get(SCREENSHOT_FOLDERS, []):
         shots = len(list(folder.glob("*.png")))
