@@ -171,6 +171,7 @@ def world(media_root):
                             state="draft", nominee_account="A1", created_by=world.users["unit_admin"])  # fmt: skip
     world.ids["draft_pk"] = draft.pk
     world.nomination_fields = list(NominationForm(spec=form_spec(published.category)).fields)
+    world.asked_without_parameters = set()
     return world
 
 
@@ -215,6 +216,11 @@ def test_unicode_junk_in_any_parameter_never_gives_a_500(world, values):
         if user is not None:
             client.force_login(user)
         body = _body(params, values, world.ids["pk"], fixed)
+        if not body:
+            # A URL that reads no parameter is sent the same request in every example: ask it once.
+            if url in world.asked_without_parameters:
+                continue
+            world.asked_without_parameters.add(url)
         for method in ("get", "post"):
             response = getattr(client, method)(url, body)
             if response.status_code >= 500:
