@@ -56,7 +56,7 @@ def test_accessibility_every_roles_pages_meet_wcag_21_aa(browser, live_server, m
     )
     commended = Nomination.objects.filter(state=NominationState.COMMENDED).first()
     pages = {
-        None: ["/", "/public/", "/public/final/", "/public/objections/", "/login/"],
+        None: ["/", "/public/", "/public/final/", "/public/objections/", "/public/terms/", "/login/"],
         "learner": ["/", "/nominations/", "/nominations/new/"],
         "school": ["/", "/nominations/", "/nominations/new/", "/learners/", "/orgs/"],
         "taiyuan": [
@@ -66,7 +66,9 @@ def test_accessibility_every_roles_pages_meet_wcag_21_aa(browser, live_server, m
             reverse("review:list", args=[taiyuan.pk]),
             reverse("review:statistics_unit", args=[taiyuan.pk]),
             reverse("portal:nomination_detail", args=[unit_nomination.pk]),
+            reverse("accounts:accounts"),
         ],
+        "volunteers": ["/", reverse("review:scores")],
         "province": [
             "/",
             reverse("review:province_lists"),
@@ -76,6 +78,8 @@ def test_accessibility_every_roles_pages_meet_wcag_21_aa(browser, live_server, m
             reverse("review:province_commendation"),
             reverse("review:statistics"),
             reverse("review:imports"),
+            reverse("accounts:accounts"),
+            reverse("accounts:accounts_import"),
             reverse("portal:nomination_detail", args=[commended.pk]),
         ],
     }
@@ -88,5 +92,7 @@ def test_accessibility_every_roles_pages_meet_wcag_21_aa(browser, live_server, m
                 enrol_authenticator(page, who)
         for url in urls:
             page.goto(url)
+            if who:  # the page itself, not the login page it would send a stranger to
+                assert "/login/" not in page.url, (who, url, page.url)
             found += violations(page)
     assert not found, "\n".join(found)
