@@ -240,7 +240,12 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
             BytesIO(package.read(next(n for n in package.namelist() if n.endswith("目录.xlsx"))))
         )
     stem = f"【学员标兵】{name}（{school}）"
-    assert {f"{stem}-报名表.docx", f"{stem}-盖章推荐表.pdf", f"{stem}-积分截图.png", f"{stem}-承诺书.pdf"} <= packed
+    assert {
+        f"{stem}-报名表.docx",
+        f"{stem}-盖章推荐表.pdf",
+        f"{stem}-积分截图.png",
+        f"{stem}-承诺书.pdf",
+    } <= packed
     listed = [str(cell) for row in contents.active.iter_rows(values_only=True) for cell in row]
     assert nomination.number in listed and "盖章推荐表" in listed
     reviewer.get_by_role("link", name="返回推荐总表").click()
