@@ -71,11 +71,11 @@ typecheck: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-# TEST_WORKERS=2 runs each pass on two processes (pytest-xdist); 0, the default, runs it in one. A test
-# module stays whole on one process (--dist loadfile): its module-scoped fixtures (a demo province, a
-# whole campaign) are built once, and its tests run in their order. Each process has a test database,
-# a DATA_DIR and image slots of its own (tests/conftest.py). Not yet the default: see README (tests).
-TEST_WORKERS ?= 0
+# Each pass runs on TEST_WORKERS processes (pytest-xdist; 2, the machines' cores; TEST_WORKERS=0 runs it in
+# one). A test module stays whole on one process (--dist loadfile): its module-scoped fixtures (a demo
+# province, a whole campaign) are built once, and its tests run in their order. Each process has a test
+# database, a DATA_DIR and image slots of its own (tests/conftest.py).
+TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-sqlite: install-test system-deps-test
