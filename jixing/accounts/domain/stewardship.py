@@ -62,32 +62,31 @@ def disable_account(account: User, *, actor, ip: str | None = None) -> bool:
     """Stop `account` from signing in (its open sessions end with it: Django's backend refuses an inactive
     user's session). Returns False when it was already disabled. Side effects: is_active, an audit event
     `account_disabled`."""
-    with transaction.atomic():
-        current = _locked(actor, account)
-        if not current.is_active:
-            return False
-        User.objects.filter(pk=current.pk).update(is_active=False)
-        account.is_active = False
-        record_event(
-            action=AuditAction.ACCOUNT_DISABLED, actor=actor, target=current,
-            summary=f"停用账号 {current.username}", before={"is_active": True}, after={"is_active": False}, ip=ip,
-        )  # fmt: skip
-    return True
+    return _set_active(account, False, actor=actor, ip=ip)
 
 
 def enable_account(account: User, *, actor, ip: str | None = None) -> bool:
     """Let `account` sign in again. Returns False when it was enabled. Side effects: is_active, an audit
     event `account_enabled`."""
+    return _set_active(account, True, actor=actor, ip=ip)
+
+
+def _set_active(account: User, active: bool, *, actor, ip: str | None) -> bool:
     with transaction.atomic():
         current = _locked(actor, account)
-        if current.is_active:
+        if current.is_active == active:
             return False
-        User.objects.filter(pk=current.pk).update(is_active=True)
-        account.is_active = True
+        User.objects.filter(pk=current.pk).update(is_active=active)
+        account.is_active = active
         record_event(
-            action=AuditAction.ACCOUNT_ENABLED, actor=actor, target=current,
-            summary=f"启用账号 {current.username}", before={"is_active": False}, after={"is_active": True}, ip=ip,
-        )  # fmt: skip
+            action=AuditAction.ACCOUNT_ENABLED if active else AuditAction.ACCOUNT_DISABLED,
+            actor=actor,
+            target=current,
+            summary=f"{'启用' if active else '停用'}账号 {current.username}",
+            before={"is_active": not active},
+            after={"is_active": active},
+            ip=ip,
+        )
     return True
 
 
