@@ -158,6 +158,66 @@ def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows
     walk.shot(unit, "back-after-submit")
 
 
+def test_guidance_an_autosave_answered_after_the_last_upload_does_not_leave_the_button_saying_missing(
+    browser, live_server, media_root, screenshots
+):
+    """The checklist comes back with every autosave and upload, computed when the server answered. An
+    autosave computed before the last upload was stored but arriving after it would leave 还差 1 项 on the
+    button with everything in: the page asks once more when its requests overlapped."""
+    world = build_province()
+    walk = Walk(browser, live_server.url, screenshots)
+    unit = walk.page("school")
+    log_in(unit, "school")
+    unit.goto("/nominations/new/")
+    unit.locator("li.choice", has_text="学员标兵").get_by_role("link", name="选择被推荐学员").click()
+    unit.get_by_role("button", name=f"推荐{world.nominee.name}").click()
+    unit.get_by_label("事迹简介").fill("坚持每天学习。")
+    unit.get_by_label("填报总积分").fill(str(world.nominee.total_points))
+    unit.get_by_label("填报年度积分").fill(str(world.nominee.annual_points))
+    unit.get_by_label("被推荐人具有中华人民共和国国籍").check()
+    unit.get_by_label("所填信息及所附材料真实").check()
+    expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
+    upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
+    upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
+    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    send = unit.locator("#submit-button")
+    expect(send).to_have_text("还差 1 项，暂不能提交")
+
+    # The next autosave is answered by the server now (one item missing) but held back on its way ...
+    held: list = []
+    autosaves: list[str] = []
+
+    def hold_first(route) -> None:
+        autosaves.append(route.request.url)
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    unit.route("**/autosave/", hold_first)
+    unit.get_by_label("事迹简介").fill("坚持每天学习，带动身边人。")
+    for _ in range(100):  # input delay 1200 ms: at most 10 s
+        if held:
+            break
+        unit.wait_for_timeout(100)
+    assert held, "the autosave was not sent"
+    # ... while the last upload is stored and answered: nothing is missing.
+    upload_evidence(unit, "盖章推荐表", file("报名表（盖章）.pdf", "application/pdf", PDF))
+    expect(send).to_have_text("提交申报")
+    # The stale answer lands last; the page asks again, and the button says what is true.
+    route, stale = held[0]
+    assert "还差 1 项" in stale.text()
+    route.fulfill(response=stale)
+    for _ in range(100):  # the second autosave follows the stale answer's swap: at most 10 s
+        if len(autosaves) == 2:
+            break
+        unit.wait_for_timeout(100)
+    assert len(autosaves) == 2, "the page did not ask again after its requests overlapped"
+    expect(send).to_have_text("提交申报")
+    expect(send).to_be_enabled()
+    walk.shot(unit, "recheck-after-overlap")
+
+
 def test_guidance_a_list_with_a_pick_the_rules_refuse_cannot_be_sealed_or_sent(
     browser, live_server, media_root, screenshots
 ):

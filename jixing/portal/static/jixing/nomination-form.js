@@ -96,6 +96,31 @@
       var code = event.detail.xhr ? event.detail.xhr.status : 0;
       setStatus(code === 403 ? "此申报已不可编辑，未保存" : "自动保存失败，内容已暂存在本机", true);
     });
+    // The checklist and the send button come back with every autosave, upload and deletion, each computed
+    // when the server answered it. Requests that overlap may answer out of order: an autosave computed before
+    // an upload was stored, answering after it, would leave the button saying 还差 1 项 with everything in.
+    // So when requests overlapped, ask once more after the last one ends: that answer sees every change.
+    var inFlight = new Set();
+    var overlapped = false;
+    var carriesState = function (event) {
+      // The element that sent it (the detail's requestConfig; an answered upload's form may be gone).
+      var config = event.detail && event.detail.requestConfig;
+      var elt = (config && config.elt) || event.target;
+      return !!(elt && elt.closest && elt.closest("#nomination-form, #attachments"));
+    };
+    document.body.addEventListener("htmx:beforeSend", function (event) {
+      if (!carriesState(event)) return;
+      inFlight.add(event.detail.xhr);
+      if (inFlight.size > 1) overlapped = true;
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (!carriesState(event) || !inFlight.delete(event.detail.xhr)) return;
+      if (inFlight.size === 0 && overlapped) {
+        overlapped = false;
+        window.htmx.trigger(form, "jixing:recheck");
+      }
+    });
+
     // After htmx has bound the form's autosave (it does so once the document is ready).
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", function () { window.setTimeout(restore, 0); });
