@@ -37,6 +37,10 @@ from jixing.nominations.domain.drafts import (
     submission_checklist,
     submit_nomination,
 )
+from jixing.nominations.domain.earlier_commendations import (
+    can_see_earlier_commendations,
+    earlier_commendations,
+)
 from jixing.nominations.domain.evaluation import rule_table
 from jixing.nominations.domain.forms_spec import form_spec
 from jixing.nominations.domain.history import event_label, last_return, nomination_events
@@ -249,6 +253,10 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "rule_rows": rule_table(nomination),
             "freshness": freshness(nomination.campaign),
             "can_decide": can_decide(request.user, nomination),
+            # The nominee's commendations in earlier years: for the reviewers only (None hides the card).
+            "earlier": earlier_commendations(nomination)
+            if can_see_earlier_commendations(request.user, nomination)
+            else None,
             # The objectors' names and phones: the province only (empty for everyone else).
             "objections": objections_visible_to(request.user)
             .filter(nomination=nomination)
