@@ -20,6 +20,17 @@ class Campaign(models.Model):
     contact = models.JSONField("联系方式", default=dict, blank=True)
     definition = models.JSONField("定义", default=dict)
     is_active = models.BooleanField("进行中", default=True)
+    # The org tree, and with it the snapshots and roles, this campaign decides from (None: the first tree).
+    # `jixing load-campaign --orgs …` gives a new year's campaign a tree of its own (orgs.domain.trees).
+    org_tree = models.ForeignKey(
+        "orgs.OrgTree",
+        verbose_name="组织架构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Eligibility results are recomputed in the background when data they read has changed since the last
     # evaluation (campaigns.domain.staleness): the nominations a change touched and those compared with

@@ -5,6 +5,24 @@ from django.db import models
 from jixing.orgs.enums import OrgLevel, Sector
 
 
+class OrgTree(models.Model):
+    """One year's org tree, owned by the campaign that runs on it (Campaign.org_tree), with the snapshots
+    and roles imported into it: importing next year's files into next year's tree changes nothing that an
+    earlier campaign shows or decides. The tree the platform started with has no row: its orgs, snapshots
+    and campaigns have tree None (orgs.domain.trees)."""
+
+    name = models.CharField("名称", max_length=200)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织架构（年度）"
+        verbose_name_plural = "组织架构（年度）"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Org(models.Model):
     """A node of the province's org tree, with the figures the rules read.
 
@@ -13,7 +31,10 @@ class Org(models.Model):
     denormalised by the import so that scoping and the rules never walk the tree per row.
     """
 
-    code = models.CharField("组织编码", max_length=64, unique=True)
+    tree = models.ForeignKey(
+        OrgTree, null=True, blank=True, on_delete=models.PROTECT, related_name="orgs", editable=False
+    )
+    code = models.CharField("组织编码", max_length=64, db_index=True)
     name = models.CharField("组织名称", max_length=200)
     parent = models.ForeignKey(
         "self",
@@ -53,6 +74,15 @@ class Org(models.Model):
         verbose_name = "组织"
         verbose_name_plural = "组织"
         ordering = ["path"]
+        constraints = [
+            # A 组织编码 names one org in its tree; the same unit has a row in each year's tree.
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(tree__isnull=True), name="one_code_in_first_tree"
+            ),
+            models.UniqueConstraint(
+                fields=["tree", "code"], condition=models.Q(tree__isnull=False), name="one_code_per_tree"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -22,6 +22,15 @@ class Snapshot(models.Model):
     # False while an import writes its rows: such a snapshot is never current, and one left behind by a
     # killed import is removed by the next import (people.domain.snapshots.cleanup).
     is_complete = models.BooleanField("导入完成", default=True)
+    # The org tree the rows' orgs belong to (None: the first tree): each tree has its own current snapshot.
+    tree = models.ForeignKey(
+        "orgs.OrgTree",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "积分快照"
@@ -29,8 +38,15 @@ class Snapshot(models.Model):
         ordering = ["-imported_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_snapshot"
-            )
+                fields=["is_current"],
+                condition=models.Q(is_current=True, tree__isnull=True),
+                name="one_current_snapshot",
+            ),
+            models.UniqueConstraint(
+                fields=["tree"],
+                condition=models.Q(is_current=True, tree__isnull=False),
+                name="one_current_snapshot_per_tree",
+            ),
         ]
 
     def __str__(self) -> str:

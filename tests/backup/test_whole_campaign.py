@@ -40,6 +40,8 @@ from jixing.imports.domain.jobs import start_import
 from jixing.imports.enums import ImportKind, JobState
 from jixing.nominations.domain.packages import start_package
 from jixing.notifications.domain import mark_all_read, notify
+from jixing.orgs.enums import OrgLevel
+from jixing.orgs.models import Org, OrgTree
 from jixing.settings import TASKS_BACKENDS
 from tests.backup.tables import Instance, differences, digest, fresh_postgres_database, product_tables
 from tests.conftest import is_postgres
@@ -58,6 +60,9 @@ def fill_what_the_demo_leaves_empty() -> None:
     """Rows for the tables a demo campaign leaves empty, made the way the product makes them."""
     province = User.objects.get(role=UserRole.PROVINCE_ADMIN, username="province")
     reviewer = User.objects.filter(role=UserRole.REPORTING_REVIEWER).order_by("pk").first()
+    # Next year's org tree, begun beside this year's (its province node, the code the same as this year's).
+    tree = OrgTree.objects.create(name="2023年度组织架构")
+    Org.objects.create(tree=tree, code=reviewer.org.parent.code, name="山西省", level=OrgLevel.PROVINCE)
     # The admin site's log, a group with a permission, a permission given to one user, a second factor.
     LogEntry.objects.create(
         user=province,

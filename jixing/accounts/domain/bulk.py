@@ -20,6 +20,7 @@ from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
+from jixing.orgs.domain.trees import orgs_in, running_tree_id
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
 from jixing.tables import ACCOUNTS_TEMPLATE, ImportRefused, Problem, ProblemList, Row, read_table
@@ -119,7 +120,7 @@ def import_accounts(
     if not rows and not errors:
         errors.add(None, "", "", NO_ROWS)
     codes = {row["org_code"] for row in rows if row["org_code"]}
-    orgs = {org.code: org for org in _in_chunks(Org.objects.all(), "code", codes)}
+    orgs = {org.code: org for org in _in_chunks(orgs_in(running_tree_id()), "code", codes)}
     with transaction.atomic():
         usernames = {row["username"] for row in rows if row["username"]}
         existing = {

@@ -23,10 +23,12 @@ from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
+from jixing.orgs.domain.trees import orgs_in, running_tree_id
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
+from jixing.people.domain.queries import current_snapshot
 from jixing.people.enums import RoleKind
-from jixing.people.models import Learner, Role, Snapshot
+from jixing.people.models import Learner, Role
 
 # Which role each level's org gets, the username prefix, and whose role in the roles file names it.
 IMPLIED = {
@@ -55,7 +57,7 @@ def _holders(orgs: list[Org]) -> dict[tuple[int, str], tuple[str, str]]:
          .values_list("org_id", "kind", "account_id") if r[0] in org_ids),
         key=lambda r: r[2],
     )  # fmt: skip
-    snapshot = Snapshot.objects.filter(is_current=True).first()
+    snapshot = current_snapshot()
     names: dict[str, str] = {}
     if snapshot is not None:
         accounts = sorted({r[2] for r in roles})
@@ -78,13 +80,13 @@ def missing_accounts() -> int:
     )  # fmt: skip
     return sum(
         (pk, IMPLIED[OrgLevel(level)][0]) not in have
-        for pk, level in Org.objects.filter(level__in=list(IMPLIED)).values_list("pk", "level")
+        for pk, level in orgs_in(running_tree_id()).filter(level__in=list(IMPLIED)).values_list("pk", "level")
     )
 
 
 def implied_accounts() -> tuple[list[NewAccount], int]:
     """The accounts the tree implies and lacks, and how many orgs already have theirs."""
-    orgs = list(Org.objects.filter(level__in=list(IMPLIED)).order_by("path"))
+    orgs = list(orgs_in(running_tree_id()).filter(level__in=list(IMPLIED)).order_by("path"))
     have = set(
         User.objects.filter(role__in=[role for role, _, _ in IMPLIED.values()], org__isnull=False)
         .values_list("org_id", "role")

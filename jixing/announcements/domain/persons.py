@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from jixing.nominations.models import Nomination
-from jixing.people.domain.queries import current_snapshot
+from jixing.people.domain.queries import snapshot_of
 from jixing.people.models import Learner
 
 
@@ -16,7 +16,7 @@ def person_keys(nominations: Iterable[Nomination]) -> dict[int, str]:
     rows = [n for n in nominations if n.nominee_account]
     if not rows:
         return {}
-    snapshot = current_snapshot()
+    snapshot = snapshot_of(rows)
     keys: dict[str, str] = {}
     if snapshot is not None:
         keys = dict(

@@ -24,7 +24,7 @@ from jixing.nominations.domain.states import Action
 from jixing.nominations.domain.transitions import TransitionRefused, list_transition
 from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
-from jixing.people.domain.queries import current_snapshot
+from jixing.people.domain.queries import snapshot_of
 from jixing.people.models import Learner
 from jixing.refusals import Refused
 
@@ -171,7 +171,7 @@ def publication_problems(*, campaign: Campaign, chosen: list[Nomination]) -> dic
 
 def _public_fields(chosen: list[Nomination]) -> dict[int, tuple[str, str]]:
     """The name and unit the public sees: a person's own unit (from the snapshot), a unit's 报送单位."""
-    snapshot = current_snapshot()
+    snapshot = snapshot_of(chosen)
     units: dict[str, str] = {}
     accounts = {n.nominee_account for n in chosen if n.nominee_account}
     if snapshot is not None and accounts:

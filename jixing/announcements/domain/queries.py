@@ -25,7 +25,7 @@ from jixing.nominations.enums import NominationState as S
 from jixing.nominations.models import Nomination
 from jixing.orgs.enums import OrgLevel
 from jixing.orgs.models import Org
-from jixing.people.domain.queries import current_snapshot
+from jixing.people.domain.queries import snapshot_of
 from jixing.people.models import Learner
 
 # Rules whose outcome the province should see on the list without opening the nomination.
@@ -74,7 +74,7 @@ def listed_nominations(user, *, campaign: Campaign) -> QuerySet[Nomination]:
 
 def _learners(nominations: list[Nomination]) -> dict[str, Learner]:
     accounts = {n.nominee_account for n in nominations if n.nominee_account}
-    snapshot = current_snapshot()
+    snapshot = snapshot_of(nominations)
     if snapshot is None or not accounts:
         return {}
     rows = Learner.objects.filter(snapshot=snapshot, account_id__in=accounts).only(
@@ -243,8 +243,9 @@ def listed_counts(user, *, campaign: Campaign) -> dict[int, int]:
     return {row["category_id"]: row["n"] for row in rows}
 
 
-def reporting_units() -> list[Org]:
-    return list(Org.objects.filter(level=OrgLevel.REPORTING_UNIT).only("id", "name", "path").order_by("path"))
+def reporting_units(campaign: Campaign) -> list[Org]:
+    units = Org.objects.filter(tree_id=campaign.org_tree_id, level=OrgLevel.REPORTING_UNIT)
+    return list(units.only("id", "name", "path").order_by("path"))
 
 
 def state_count(*, campaign: Campaign, state: str) -> int:

@@ -253,14 +253,27 @@ def install_campaign(
     slug: str | None = None,
     name: str | None = None,
     shift: timedelta = timedelta(),
+    org_tree: Any = None,
 ) -> Campaign:
     """Create or update the campaign `slug` from a validated definition, its windows moved by `shift`.
 
-    Idempotent: installing twice gives the same rows. Quotas are created for every 报送单位 present.
+    Idempotent: installing twice gives the same rows. Quotas are created for every 报送单位 present in the
+    campaign's org tree: `org_tree` for a new campaign that gets a tree of its own (campaigns.domain.
+    next_year), else the first tree; an existing campaign keeps the tree it has.
     """
     slug = slug or definition["id"]
     campaign, _ = Campaign.objects.update_or_create(
         slug=slug,
+        create_defaults={
+            "definition_id": definition["id"],
+            "name": name or definition["name"],
+            "year": definition["year"],
+            "baseline_at": _moment(definition["baseline_at"], timedelta()),
+            "contact": definition.get("contact", {}),
+            "definition": definition,
+            "is_active": True,
+            "org_tree": org_tree,
+        },
         defaults={
             "definition_id": definition["id"],
             "name": name or definition["name"],
@@ -303,7 +316,8 @@ def ensure_quotas(campaign: Campaign) -> int:
     defaults = {c["name"]: c["default_quota"] for c in campaign.definition["categories"]}
     existing = set(Quota.objects.filter(campaign=campaign).values_list("category_id", "reporting_unit_id"))
     new = []
-    for unit in Org.objects.filter(level=OrgLevel.REPORTING_UNIT).only("id", "code"):
+    units = Org.objects.filter(tree_id=campaign.org_tree_id, level=OrgLevel.REPORTING_UNIT)
+    for unit in units.only("id", "code"):
         for category in campaign.categories.all():
             if (category.id, unit.id) in existing:
                 continue

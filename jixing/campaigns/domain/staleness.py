@@ -61,6 +61,13 @@ def mark_stale(campaign: Campaign | None = None, *, whole: bool = True) -> None:
                 refresher(pk)
 
 
+def mark_tree_stale(tree_id: int | None) -> None:
+    """Data of one org tree changed (its orgs, a snapshot or roles imported into it): mark stale the
+    active campaigns that decide from that tree, and no other (orgs.domain.trees)."""
+    for campaign in Campaign.objects.filter(is_active=True, org_tree_id=tree_id):
+        mark_stale(campaign)
+
+
 def take_refresh(campaign_id: int) -> None:
     """A refresh starts: changes from now on queue the next one."""
     Campaign.objects.filter(pk=campaign_id).update(refresh_queued_at=None)

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0001_initial'),
+        ("campaigns", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='data_changed_at',
+            model_name="campaign",
+            name="data_changed_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='evaluated_at',
+            model_name="campaign",
+            name="evaluated_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

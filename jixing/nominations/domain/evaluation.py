@@ -111,7 +111,7 @@ def due_scope(campaign: Campaign) -> Scope:
     if not due:
         return Scope([], [])
     accounts = {rows[i][5] for i in due if rows[i][5]}
-    snapshot = current_snapshot()
+    snapshot = current_snapshot(campaign)
     persons: dict[str, str] = {}
     if snapshot is not None and accounts:
         persons = dict(
@@ -191,7 +191,9 @@ def evaluate_nominations(
 ) -> list[el.Result]:
     """Results for `nominations` (pass the whole campaign: batch rules and ranks need it), in order."""
     compiled = compiled_rules(campaign)
-    facts = build_facts(nominations, compiled=compiled, snapshot=current_snapshot(), external=external)
+    facts = build_facts(
+        nominations, compiled=compiled, snapshot=current_snapshot(campaign), external=external
+    )
     return el.evaluate(compiled, facts)
 
 
@@ -228,7 +230,7 @@ def _evaluate(
     facts = build_facts(
         nominations,
         compiled=compiled,
-        snapshot=current_snapshot(),
+        snapshot=current_snapshot(campaign),
         external=live_outcomes(campaign, nominations, started),
     )
     results = el.evaluate(compiled, facts)

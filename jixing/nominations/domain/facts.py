@@ -134,7 +134,9 @@ def build_facts(
             )
         }
     nominee_roles: dict[str, list[Role]] = defaultdict(list)
-    for role in Role.objects.filter(account_id__in=accounts):
+    # The roles held in the campaign's own org tree (a batch is one campaign's; its orgs are in that tree).
+    tree = batch[0].recommending_org.tree_id if batch else None
+    for role in Role.objects.filter(account_id__in=accounts, org__tree_id=tree):
         nominee_roles[role.account_id].append(role)
     nominated_units = {n.nominee_org_id for n in batch if n.nominee_org_id}
     unit_roles: dict[int | None, list[Role]] = defaultdict(list)  # keyed like nominee_org_id

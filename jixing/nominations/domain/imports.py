@@ -114,7 +114,7 @@ def import_nominations(
     compiled = compiled_rules(campaign)
     rule_ids = {name: {r.id for r in compiled.category(name).rules} for name in categories}
     codes = {row[k] for row in rows for k in ("recommending_code", "nominee_org_code") if row[k]}
-    orgs = {o.code: o for o in Org.objects.filter(code__in=codes)}
+    orgs = {o.code: o for o in Org.objects.filter(tree_id=campaign.org_tree_id, code__in=codes)}
     existing = set(Nomination.objects.filter(campaign=campaign).values_list("number", flat=True))
     first_row: dict[str, int] = {}
     for row in rows:
@@ -124,7 +124,7 @@ def import_nominations(
         errors.add(None, "", "", "文件中没有数据行")
     if errors:
         raise ImportRefused(errors, warnings)
-    snapshot = current_snapshot()
+    snapshot = current_snapshot(campaign)
     names: dict[str, str] = {}
     if snapshot is not None:
         accounts = {row["account_id"] for row in rows if row["account_id"]}

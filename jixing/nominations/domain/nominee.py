@@ -11,7 +11,7 @@ def nominee_learner(nomination: Nomination) -> Learner | None:
     """The nominee's row in the current snapshot (with org and unit); None for units or when absent."""
     if not nomination.nominee_account:
         return None
-    snapshot = current_snapshot()
+    snapshot = current_snapshot(nomination.campaign)
     if snapshot is None:
         return None
     return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -49,9 +50,9 @@ class CategorySeats:
         return self.seats - self.used
 
 
-def learners_by_account(accounts: list[str]) -> dict[str, Learner]:
-    """Rows of the current snapshot for these accounts, with org and unit (one query)."""
-    snapshot = current_snapshot()
+def learners_by_account(accounts: list[str], campaign: Any) -> dict[str, Learner]:
+    """Rows of the campaign's current snapshot for these accounts, with org and unit (one query)."""
+    snapshot = current_snapshot(campaign)
     accounts = [a for a in accounts if a]
     if snapshot is None or not accounts:
         return {}
@@ -151,7 +152,8 @@ def sent_up_counts(*, user, campaign: Campaign, reporting_unit: Org) -> dict[int
 def screening_rows(nominations: Sequence[Nomination]) -> list[ScreeningRow]:
     """The nominations (a page of screening_candidates, the picked ones), in the order given, each with
     its snapshot row, list entry and whether it can be picked (three queries, whatever the rows)."""
-    learners = learners_by_account([n.nominee_account for n in nominations])
+    campaign = nominations[0].campaign if nominations else None
+    learners = learners_by_account([n.nominee_account for n in nominations], campaign)
     entries = {
         e.nomination_id: e
         for e in ListEntry.objects.filter(nomination__in=[n.pk for n in nominations]).select_related(

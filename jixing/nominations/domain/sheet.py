@@ -96,7 +96,7 @@ def sheet_data(recommendation_list: RecommendationList, *, today) -> Recommendat
         recommendation_list=recommendation_list,
     )
     entries = [e for c in categories for e in c.entries]
-    learners = learners_by_account([e.nomination.nominee_account for e in entries])
+    learners = learners_by_account([e.nomination.nominee_account for e in entries], campaign)
     blocks = [
         CategoryBlock(
             name=c.category.name,

@@ -99,7 +99,7 @@ def campaign_statistics(*, campaign: Campaign, reporting_unit: Org | None = None
     per category. Reads only (four queries); whoever calls it has checked that the user may see them
     (nominations.view_statistics)."""
     categories = list(campaign.categories.order_by("number"))
-    units = Org.objects.filter(level=OrgLevel.REPORTING_UNIT).order_by("path")
+    units = Org.objects.filter(tree_id=campaign.org_tree_id, level=OrgLevel.REPORTING_UNIT).order_by("path")
     nominations = Nomination.objects.filter(campaign=campaign)
     quotas = Quota.objects.filter(campaign=campaign)
     if reporting_unit is not None:

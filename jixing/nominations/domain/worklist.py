@@ -116,7 +116,7 @@ def _province(campaign: Campaign, counts: dict[str, int]) -> list[WorkItem]:
     lists = RecommendationList.objects.filter(campaign=campaign).aggregate(
         received=Count("pk", filter=Q(state=ListState.SUBMITTED))
     )
-    units = Org.objects.filter(level=OrgLevel.REPORTING_UNIT).count()
+    units = Org.objects.filter(tree_id=campaign.org_tree_id, level=OrgLevel.REPORTING_UNIT).count()
     objections = Objection.objects.filter(
         nomination__campaign=campaign, outcome=ObjectionOutcome.PENDING
     ).count()

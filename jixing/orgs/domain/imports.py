@@ -10,9 +10,10 @@ from django.db import transaction
 from jixing.audit.domain.events import record_event
 from jixing.audit.enums import AuditAction
 from jixing.campaigns.domain.definitions import ensure_quotas
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.campaigns.domain.staleness import mark_tree_stale
 from jixing.campaigns.models import Campaign
 from jixing.orgs.domain.tree import BULK_UPDATE_BATCH, rebuild_tree
+from jixing.orgs.domain.trees import tree_id_of
 from jixing.orgs.enums import ALLOWED_PARENT_LEVELS, OrgLevel
 from jixing.orgs.models import Org
 from jixing.people.domain.snapshots.figures import refresh_current_snapshot
@@ -180,15 +181,16 @@ def _values(row: Row, keys: list[str]) -> dict[str, Any]:
     return {key: row[key] for key in keys}
 
 
-def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
-    """Import a 组织架构 file: create the orgs whose 组织编码 is new, update those that exist.
+def import_orgs(file: Source, *, actor: Any = None, campaign: Any = None) -> OrgImportResult:
+    """Import a 组织架构 file into the org tree of `campaign` (default: the running campaign's): create the
+    orgs whose 组织编码 is new in that tree, update those that exist. Other years' trees are not touched.
 
     Orgs that are not in the file are left alone (neither deleted nor moved), so a file may carry a
     whole tree or only the branch that changed. Columns missing from the file leave those fields of
     existing orgs unchanged. The file is refused whole (ImportRefused, nothing stored) on any error.
 
     Side effects, in one transaction: orgs created/updated; path/depth/unit/reporting_unit of the whole
-    tree recomputed; quota rows added for new 报送单位 in every active campaign; an audit event.
+    tree recomputed; quota rows added for new 报送单位 in every active campaign of the tree; an audit event.
     """
     reader = read_table(file, ORGS_TEMPLATE)
     rows = reader.read_all()
@@ -198,17 +200,19 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
     if not rows and not errors:
         errors.add(None, "", "", "文件中没有数据行")
     keys = [key for key in FIELDS if key in reader.present_keys]
+    tree = tree_id_of(campaign)
     with transaction.atomic():
         # Locked read-then-write: a concurrent import of the tree waits instead of interleaving.
-        stored = {org.code: org for org in Org.objects.select_for_update()}
+        stored = {org.code: org for org in Org.objects.select_for_update().filter(tree_id=tree)}
         code_of: dict[int | None, str] = {org.id: code for code, org in stored.items()}
         existing = {code: ExistingOrg(org.level, code_of.get(org.parent_id)) for code, org in stored.items()}
         validate_org_rows(rows, existing, errors, warnings)
         if errors:
             raise ImportRefused(errors, warnings)
-        created, updated = _store(rows, stored, keys)
-        rebuild_tree()
-        quotas = sum(ensure_quotas(campaign) for campaign in Campaign.objects.filter(is_active=True))
+        created, updated = _store(rows, stored, keys, tree)
+        rebuild_tree(tree)
+        running = Campaign.objects.filter(is_active=True, org_tree_id=tree)
+        quotas = sum(ensure_quotas(each) for each in running)
         result = OrgImportResult(
             created=len(created),
             updated=updated,
@@ -217,8 +221,8 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
             warnings=warnings.sorted(),
             warnings_omitted=warnings.omitted,
         )
-        refresh_current_snapshot()  # learners' units and ranks in unit follow the tree
-        mark_stale()  # every active campaign's results read this data
+        refresh_current_snapshot(tree)  # learners' units and ranks in unit follow the tree
+        mark_tree_stale(tree)  # every active campaign deciding from this tree reads this data
         record_event(
             action=AuditAction.ORGS_IMPORT,
             actor=actor,
@@ -228,7 +232,9 @@ def import_orgs(file: Source, *, actor: Any = None) -> OrgImportResult:
     return result
 
 
-def _store(rows: list[Row], stored: dict[str, Org], keys: list[str]) -> tuple[list[Org], int]:
+def _store(
+    rows: list[Row], stored: dict[str, Org], keys: list[str], tree: int | None
+) -> tuple[list[Org], int]:
     # New orgs are inserted parents first, level by level, so each row carries its parent's id and no
     # second pass over the new rows is needed (bulk_update is slow: it builds a CASE per field and row).
     pending = [row for row in rows if row["code"] not in stored]
@@ -238,7 +244,7 @@ def _store(rows: list[Row], stored: dict[str, Org], keys: list[str]) -> tuple[li
         if not ready:  # cannot happen after validate_org_rows (cycles, unknown parents are refused)
             raise RuntimeError("组织树无法排序：存在循环或未知上级")
         level = [
-            Org(code=row["code"], parent_id=stored[row["parent_code"]].id if row["parent_code"] else None,
+            Org(tree_id=tree, code=row["code"], parent_id=stored[row["parent_code"]].id if row["parent_code"] else None,
                 **_values(row, FIELDS))
             for row in ready
         ]  # fmt: skip

@@ -53,9 +53,14 @@ def derive_tree_fields(orgs: Iterable[Org]) -> list[Org]:
     return changed
 
 
-def rebuild_tree() -> int:
-    """Recompute the derived fields of every org; returns how many rows changed."""
-    orgs = list(Org.objects.only("id", "code", "parent_id", "level", "is_station", *DERIVED_FIELDS))
+def rebuild_tree(tree_id: int | None = None) -> int:
+    """Recompute the derived fields of every org of one tree (None: the first); returns how many rows
+    changed."""
+    orgs = list(
+        Org.objects.filter(tree_id=tree_id).only(
+            "id", "code", "parent_id", "level", "is_station", *DERIVED_FIELDS
+        )
+    )
     changed = derive_tree_fields(orgs)
     # One parameterised UPDATE per row through executemany: for a whole province (thousands of nodes)
     # this is an order of magnitude faster than bulk_update's CASE expressions.

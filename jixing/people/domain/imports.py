@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
 from jixing.campaigns.domain.queries import current_campaign
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.campaigns.domain.staleness import mark_tree_stale
+from jixing.orgs.domain.trees import tree_id_of
 from jixing.orgs.models import Org
 from jixing.people.domain.snapshots.loading import NO_ROWS, UNKNOWN_ORG, SnapshotImportResult, import_snapshot
 from jixing.people.domain.snapshots.locking import SnapshotImportBusy
@@ -55,8 +56,9 @@ def default_taken_at() -> datetime:
     return campaign.baseline_at if campaign is not None else timezone.now()
 
 
-def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:
-    """Import a 角色 file, replacing the whole set of roles.
+def import_roles(file: Source, *, actor: Any = None, campaign: Any = None) -> RoleImportResult:
+    """Import a 角色 file, replacing the whole set of roles held in the org tree of `campaign` (default:
+    the running campaign's); the roles of other years' trees stay as they were.
 
     Validation (refused whole on any error): cell types and choices; 组织编码 known; one row per
     (学号, 组织编码, 角色). A 学号 missing from the current snapshot is only a warning: roles may be
@@ -69,7 +71,8 @@ def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:
     errors, warnings = reader.errors, reader.warnings
     if not reader.header_ok:
         raise ImportRefused(errors, warnings)
-    org_ids: dict[str, int] = dict(Org.objects.values_list("code", "id"))
+    tree = tree_id_of(campaign)
+    org_ids: dict[str, int] = dict(Org.objects.filter(tree_id=tree).values_list("code", "id"))
     first_row: dict[tuple[str, str, str], int] = {}
     for row in rows:
         account, org_code, kind = row["account_id"], row["org_code"], row["kind"]
@@ -92,13 +95,13 @@ def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:
         errors.add(None, "", "", NO_ROWS)
     if errors:
         raise ImportRefused(errors, warnings)
-    _warn_unknown_accounts(rows, warnings)
+    _warn_unknown_accounts(rows, warnings, tree)
     roles = [Role(org_id=org_ids[row["org_code"]], **{k: row[k] for k in ROLE_FIELDS}) for row in rows]
     with transaction.atomic():
-        replaced, _ = Role.objects.all().delete()
+        replaced, _ = Role.objects.filter(org__tree_id=tree).delete()
         Role.objects.bulk_create(roles, batch_size=BATCH_SIZE)
         result = RoleImportResult(len(roles), replaced, warnings.sorted(), warnings.omitted)
-        mark_stale()  # every active campaign's results read this data
+        mark_tree_stale(tree)  # every active campaign deciding from this tree reads this data
         record_event(
             action="roles.import",
             actor=actor,
@@ -108,8 +111,8 @@ def import_roles(file: Source, *, actor: Any = None) -> RoleImportResult:
     return result
 
 
-def _warn_unknown_accounts(rows: list[Any], warnings: ProblemList) -> None:
-    snapshot = Snapshot.objects.filter(is_current=True).first()
+def _warn_unknown_accounts(rows: list[Any], warnings: ProblemList, tree: int | None) -> None:
+    snapshot = Snapshot.objects.filter(is_current=True, tree_id=tree).first()
     if snapshot is None:
         warnings.add(None, "学号", "", "尚无当前积分快照，未核对学号")
         return

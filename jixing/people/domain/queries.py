@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from jixing.orgs.domain.queries import scope_root, subtree_ids, subtree_q
+from jixing.orgs.domain.trees import tree_id_of
 from jixing.people.masking import mask_phone
 from jixing.people.models import Learner, Role, Snapshot
 from jixing.tables import CellProblem
@@ -18,8 +20,15 @@ from jixing.tables.checks import check_mobile
 SUBTREE_IDS_MAX = 3000
 
 
-def current_snapshot() -> Snapshot | None:
-    return Snapshot.objects.filter(is_current=True).first()
+def current_snapshot(campaign: Any = None) -> Snapshot | None:
+    """The current snapshot of the org tree `campaign` decides from (default: the running campaign's)."""
+    return Snapshot.objects.filter(is_current=True, tree_id=tree_id_of(campaign)).first()
+
+
+def snapshot_of(nominations: Any) -> Snapshot | None:
+    """The current snapshot of the campaign that `nominations` (one campaign's, any iterable) belong to."""
+    first = next(iter(nominations), None)
+    return current_snapshot(first.campaign) if first is not None else None
 
 
 def learners_visible_to(user, *, snapshot: Snapshot | None = None) -> QuerySet[Learner]:
@@ -101,5 +110,5 @@ def roles_visible_to(user) -> QuerySet[Role]:
     if root is not None:
         return Role.objects.filter(subtree_q(root, "org__"))
     if getattr(user, "is_authenticated", False) and user.account_id:
-        return Role.objects.filter(account_id=user.account_id)
+        return Role.objects.filter(account_id=user.account_id, org__tree_id=tree_id_of(None))
     return Role.objects.none()

@@ -94,7 +94,7 @@ def lists(request: AuthedRequest) -> HttpResponse:
             request.user, campaign=campaign, category=category, reporting_unit_id=unit_id, state=state
         ),
         "conflicts": queries.award_conflicts(request.user, campaign=campaign),
-        "reporting_units": queries.reporting_units(),
+        "reporting_units": queries.reporting_units(campaign),
         "states": [(s, S(s).label) for s in S.values if s in S.listed_states()],
         "filters": {"category": category.number, "unit": unit_id, "state": state},
         "packages": scope_packages(campaign, category_scope_key(category)),

@@ -64,9 +64,9 @@ def _counts(snapshot: Snapshot) -> list[tuple[int, int]]:
     )
 
 
-def refresh_current_snapshot() -> None:
-    """After the org tree changed: the current snapshot's figures follow the new tree (the rules read only
+def refresh_current_snapshot(tree_id: int | None = None) -> None:
+    """After an org tree changed: its current snapshot's figures follow the new tree (the rules read only
     the current one; an older snapshot keeps the figures of the tree it was imported under)."""
-    snapshot = Snapshot.objects.filter(is_current=True).first()
+    snapshot = Snapshot.objects.filter(is_current=True, tree_id=tree_id).first()
     if snapshot is not None:
         refresh_figures(snapshot)

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixing.audit.domain.events import record_event
-from jixing.campaigns.domain.staleness import mark_stale
+from jixing.campaigns.domain.staleness import mark_tree_stale
+from jixing.orgs.domain.trees import tree_id_of
 from jixing.orgs.models import Org
 from jixing.people.domain.identity import person_key_pads, person_key_sql
 from jixing.people.domain.progress import ImportProgress, Phase, ProgressCallback, ignore
@@ -71,8 +72,10 @@ def import_snapshot(
     actor: Any = None,
     filename: str = "",
     progress: ProgressCallback = ignore,
+    campaign: Any = None,
 ) -> SnapshotImportResult:
-    """Import a 积分快照 file as a new Snapshot and make it the current one.
+    """Import a 积分快照 file as a new Snapshot of the org tree of `campaign` (default: the running
+    campaign's) and make it that tree's current one; other years' snapshots are not touched.
 
     Validation (the file is refused whole on any error, nothing stored): cell types; 学号 unique in the
     file; 组织编码 known; 身份证号 as GB 11643 defines it (an area code no table knows is a warning);
@@ -90,6 +93,7 @@ def import_snapshot(
     """
     if timezone.is_naive(taken_at):
         raise ValueError("taken_at must be timezone-aware")
+    tree = tree_id_of(campaign)
     with import_lock():
         remove_abandoned()
         workdir = new_workdir()
@@ -106,7 +110,7 @@ def import_snapshot(
             )
             errors, warnings = typed.errors, typed.warnings
             if typed.header_ok:  # the rows were read: check them across the file
-                _load_orgs(con)
+                _load_orgs(con, tree)
                 _check_rows(con, errors, warnings)
                 if typed.rows == 0 and not errors:
                     errors.add(None, "", "", NO_ROWS)
@@ -121,6 +125,7 @@ def import_snapshot(
                 imported_by=actor if getattr(actor, "pk", None) else None,
                 source_name=(filename or source_name(file))[:255],
                 is_complete=False,
+                tree_id=tree,
             )
             storage.write_rows(
                 con, snapshot=snapshot, rows=rows, total=total, workdir=workdir, progress=progress
@@ -149,10 +154,11 @@ def remove_abandoned() -> int:
     return len(abandoned)
 
 
-def _load_orgs(con: duckdb.DuckDBPyConnection) -> None:
+def _load_orgs(con: duckdb.DuckDBPyConnection, tree: int | None) -> None:
     """The org tree (code → id, unit) and the known area codes as DuckDB tables, passed as whole lists:
     row-by-row inserts into DuckDB take a millisecond each."""
-    codes, ids, units = zip(*Org.objects.values_list("code", "id", "unit_id"), strict=True) or ((), (), ())
+    orgs = Org.objects.filter(tree_id=tree).values_list("code", "id", "unit_id")
+    codes, ids, units = zip(*orgs, strict=True) or ((), (), ())
     con.execute(
         """CREATE OR REPLACE TABLE orgs AS
            SELECT unnest($codes::VARCHAR[]) AS code, unnest($ids::BIGINT[]) AS id,
@@ -308,13 +314,13 @@ def _make_current(
             [SnapshotUnit(snapshot=snapshot, unit_id=unit, learners=count) for unit, count in units],
             batch_size=2000,
         )
-        Snapshot.objects.filter(is_current=True).update(is_current=False)
+        Snapshot.objects.filter(is_current=True, tree_id=snapshot.tree_id).update(is_current=False)
         snapshot.row_count = rows
         snapshot.is_current = True
         snapshot.is_complete = True
         snapshot.save(update_fields=["row_count", "is_current", "is_complete"])
         result = SnapshotImportResult(snapshot, rows, warnings.sorted(), warnings.omitted, len(units))
-        mark_stale()  # every active campaign's results read this data
+        mark_tree_stale(snapshot.tree_id)  # every active campaign deciding from this tree reads it
         if not in_memory_database():  # `jixing evaluate` searches nothing
             queue_search_indexes(snapshot.pk)  # after the commit, like the refresh (search.py)
         record_event(
