@@ -4,36 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="user",
-            name="password_changed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
+            model_name='user',
+            name='password_changed_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间'),
         ),
         migrations.CreateModel(
-            name="LoginFailure",
+            name='LoginFailure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("username", models.CharField(max_length=150, verbose_name="账号")),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址")),
-                ("at", models.DateTimeField(verbose_name="时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('username', models.CharField(max_length=150, verbose_name='账号')),
+                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
+                ('at', models.DateTimeField(verbose_name='时间')),
             ],
             options={
-                "verbose_name": "登录失败记录",
-                "verbose_name_plural": "登录失败记录",
-                "indexes": [
-                    models.Index(fields=["username", "at"], name="login_failure_user"),
-                    models.Index(fields=["ip", "at"], name="login_failure_ip"),
-                ],
+                'verbose_name': '登录失败记录',
+                'verbose_name_plural': '登录失败记录',
+                'indexes': [models.Index(fields=['username', 'at'], name='login_failure_user'), models.Index(fields=['ip', 'at'], name='login_failure_ip')],
             },
         ),
     ]

@@ -4,31 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0004_cache_table"),
+        ('accounts', '0004_cache_table'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ClaimFailure",
+            name='ClaimFailure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("account_id", models.CharField(max_length=64, verbose_name="学号")),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址")),
-                ("at", models.DateTimeField(verbose_name="时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('account_id', models.CharField(max_length=64, verbose_name='学号')),
+                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
+                ('at', models.DateTimeField(verbose_name='时间')),
             ],
             options={
-                "verbose_name": "认领失败记录",
-                "verbose_name_plural": "认领失败记录",
-                "indexes": [
-                    models.Index(fields=["account_id", "at"], name="claim_failure_account"),
-                    models.Index(fields=["ip", "at"], name="claim_failure_ip"),
-                ],
+                'verbose_name': '认领失败记录',
+                'verbose_name_plural': '认领失败记录',
+                'indexes': [models.Index(fields=['account_id', 'at'], name='claim_failure_account'), models.Index(fields=['ip', 'at'], name='claim_failure_ip')],
             },
         ),
     ]

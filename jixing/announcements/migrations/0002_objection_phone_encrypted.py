@@ -18,15 +18,16 @@ def encrypt_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("announcements", "0001_initial"),
+        ('announcements', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="objection",
-            name="phone",
-            field=jixing.people.fields.EncryptedCharField(max_length=20, verbose_name="联系电话"),
+            model_name='objection',
+            name='phone',
+            field=jixing.people.fields.EncryptedCharField(max_length=20, verbose_name='联系电话'),
         ),
         migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
     ]

@@ -4,32 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("nominations", "0001_initial"),
+        ('nominations', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="nomination",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("draft", "草稿"),
-                    ("awaiting_unit", "待单位确认"),
-                    ("submitted", "已申报"),
-                    ("returned", "退回修改"),
-                    ("rejected", "未通过审核"),
-                    ("recommended", "已报送"),
-                    ("selected", "拟入选"),
-                    ("not_selected", "未入选"),
-                    ("published", "公示中"),
-                    ("withdrawn", "已撤销"),
-                    ("approved", "已审批"),
-                    ("commended", "已表扬"),
-                ],
-                default="draft",
-                max_length=16,
-                verbose_name="状态",
-            ),
+            model_name='nomination',
+            name='state',
+            field=models.CharField(choices=[('draft', '草稿'), ('awaiting_unit', '待单位确认'), ('submitted', '已申报'), ('returned', '退回修改'), ('rejected', '未通过审核'), ('recommended', '已报送'), ('selected', '拟入选'), ('not_selected', '未入选'), ('published', '公示中'), ('withdrawn', '已撤销'), ('approved', '已审批'), ('commended', '已表扬')], default='draft', max_length=16, verbose_name='状态'),
         ),
     ]

@@ -6,181 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaigns", "0002_campaign_data_changed_at_campaign_evaluated_at"),
-        ("nominations", "0004_eligibility_results"),
-        ("orgs", "0001_initial"),
+        ('campaigns', '0002_campaign_data_changed_at_campaign_evaluated_at'),
+        ('nominations', '0004_eligibility_results'),
+        ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RecommendationList",
+            name='RecommendationList',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("open", "未报送"), ("submitted", "已报送")],
-                        default="open",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(blank=True, null=True, verbose_name="名单修改时间")),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="报送时间")),
-                ("reopened_at", models.DateTimeField(blank=True, null=True, verbose_name="重新开放时间")),
-                ("reopen_reason", models.TextField(blank=True, verbose_name="重新开放理由")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="recommendation_lists",
-                        to="campaigns.campaign",
-                    ),
-                ),
-                (
-                    "reopened_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reporting_unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.org",
-                        verbose_name="报送单位",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('open', '未报送'), ('submitted', '已报送')], default='open', max_length=16, verbose_name='状态')),
+                ('changed_at', models.DateTimeField(blank=True, null=True, verbose_name='名单修改时间')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
+                ('reopened_at', models.DateTimeField(blank=True, null=True, verbose_name='重新开放时间')),
+                ('reopen_reason', models.TextField(blank=True, verbose_name='重新开放理由')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendation_lists', to='campaigns.campaign')),
+                ('reopened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reporting_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='报送单位')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "推荐总表",
-                "verbose_name_plural": "推荐总表",
+                'verbose_name': '推荐总表',
+                'verbose_name_plural': '推荐总表',
             },
         ),
         migrations.CreateModel(
-            name="ListEntry",
+            name='ListEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(verbose_name="推荐顺序")),
-                ("override_reason", models.TextField(blank=True, verbose_name="调整排序理由")),
-                ("picked_at", models.DateTimeField(verbose_name="选入时间")),
-                (
-                    "category",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaigns.category"
-                    ),
-                ),
-                (
-                    "nomination",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="list_entry",
-                        to="nominations.nomination",
-                    ),
-                ),
-                (
-                    "picked_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "recommendation_list",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="entries",
-                        to="nominations.recommendationlist",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(verbose_name='推荐顺序')),
+                ('override_reason', models.TextField(blank=True, verbose_name='调整排序理由')),
+                ('picked_at', models.DateTimeField(verbose_name='选入时间')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.category')),
+                ('nomination', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='list_entry', to='nominations.nomination')),
+                ('picked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recommendation_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='nominations.recommendationlist')),
             ],
             options={
-                "verbose_name": "推荐名单条目",
-                "verbose_name_plural": "推荐名单条目",
-                "ordering": ["recommendation_list", "category__number", "position"],
+                'verbose_name': '推荐名单条目',
+                'verbose_name_plural': '推荐名单条目',
+                'ordering': ['recommendation_list', 'category__number', 'position'],
             },
         ),
         migrations.CreateModel(
-            name="SealedScan",
+            name='SealedScan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file", models.FileField(max_length=255, upload_to="sealed/%Y/%m/", verbose_name="文件")),
-                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
-                ("size", models.PositiveIntegerField(default=0)),
-                ("sha256", models.CharField(blank=True, max_length=64)),
-                ("content_type", models.CharField(blank=True, max_length=64, verbose_name="文件类型")),
-                ("uploaded_at", models.DateTimeField(verbose_name="上传时间")),
-                (
-                    "recommendation_list",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scans",
-                        to="nominations.recommendationlist",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(max_length=255, upload_to='sealed/%Y/%m/', verbose_name='文件')),
+                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
+                ('size', models.PositiveIntegerField(default=0)),
+                ('sha256', models.CharField(blank=True, max_length=64)),
+                ('content_type', models.CharField(blank=True, max_length=64, verbose_name='文件类型')),
+                ('uploaded_at', models.DateTimeField(verbose_name='上传时间')),
+                ('recommendation_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='nominations.recommendationlist')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "盖章扫描件",
-                "verbose_name_plural": "盖章扫描件",
-                "ordering": ["-uploaded_at", "-pk"],
+                'verbose_name': '盖章扫描件',
+                'verbose_name_plural': '盖章扫描件',
+                'ordering': ['-uploaded_at', '-pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="recommendationlist",
-            constraint=models.UniqueConstraint(
-                fields=("campaign", "reporting_unit"), name="one_list_per_reporting_unit"
-            ),
+            model_name='recommendationlist',
+            constraint=models.UniqueConstraint(fields=('campaign', 'reporting_unit'), name='one_list_per_reporting_unit'),
         ),
         migrations.AddConstraint(
-            model_name="listentry",
-            constraint=models.UniqueConstraint(
-                fields=("recommendation_list", "category", "position"), name="one_entry_per_list_place"
-            ),
+            model_name='listentry',
+            constraint=models.UniqueConstraint(fields=('recommendation_list', 'category', 'position'), name='one_entry_per_list_place'),
         ),
     ]

@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("nominations", "0005_recommendation_lists"),
+        ('nominations', '0005_recommendation_lists'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="nomination",
-            name="data_version",
+            model_name='nomination',
+            name='data_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="evaluated_person",
+            model_name='nomination',
+            name='evaluated_person',
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="evaluated_version",
+            model_name='nomination',
+            name='evaluated_version',
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]
