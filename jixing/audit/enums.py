@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_REVOKE = "certificate.revoke", "撤销证书或奖牌"
     CERTIFICATE_DOWNLOAD = "certificate.download", "下载证书或奖牌"
     PHASE_EXTEND = "phase.extend", "延长阶段窗口"
+    CAMPAIGN_START = "campaign.start", "开始新一年度评选活动（本年度自己的组织架构和数据）"
     # Imports and exports.
     ORGS_IMPORT = "orgs.import", "导入组织架构"
     SNAPSHOT_IMPORT = "snapshot.import", "导入积分快照"
