@@ -174,3 +174,8 @@ def test_a_new_year_refused_file_leaves_nothing_and_an_existing_campaign_keeps_i
     with pytest.raises(CommandError, match="须有自己的组织架构"):
         call_command("load_campaign", str(definition), "--roles", str(files["roles"]))
     assert outcomes(first)["S1"]["1.2"] == "pass"
+    # A new year loaded without its files shares the first tree: the command says what that means.
+    capsys.readouterr()
+    call_command("load_campaign", str(definition))
+    assert "共用组织架构" in capsys.readouterr().err
+    assert Campaign.objects.get(slug="shanxi-2023").org_tree is None

@@ -9,6 +9,7 @@ from jixing.campaigns.domain.definitions import (
     read_definition,
 )
 from jixing.campaigns.domain.next_year import FileRefused, start_campaign
+from jixing.campaigns.models import Campaign
 from jixing.people.domain.imports import SnapshotImportBusy
 from jixing.tables import format_problem_table
 
@@ -41,9 +42,18 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         files = {key: options[key] for key in FILES if options[key]}
         if not files:
-            campaign = install_campaign(definition, slug=options["slug"])
+            slug = options["slug"] or definition["id"]
+            is_new = not Campaign.objects.filter(slug=slug).exists()
+            campaign = install_campaign(definition, slug=slug)
             phases = "、".join(p.name for p in campaign.phases.all())
             self.stdout.write(f"已加载评选活动：{campaign.name}（{campaign.slug}），阶段：{phases}")
+            sharing = Campaign.objects.filter(org_tree_id=campaign.org_tree_id).exclude(pk=campaign.pk)
+            if is_new and sharing.exists():
+                self.stderr.write(
+                    f"提醒：新活动与{'、'.join(c.name for c in sharing)}共用组织架构、积分快照和角色，"
+                    "此后的导入会改变往年活动的数据和判定。新一年度请带上当年的文件："
+                    "jixing load-campaign 定义目录 --orgs 组织架构文件 [--learners 积分快照文件] [--roles 角色文件]"
+                )
             return
         if "orgs" not in files:
             raise CommandError("新一年度的活动须有自己的组织架构：请同时给出 --orgs 文件")
