@@ -1,5 +1,6 @@
 """The 表扬通报, ready to post: title, the decision (with the approval's 批复文号 and date when recorded),
-the final list by category (in the order given: 姓氏笔画), issuer and date; as Word and PDF. Fed a plain
+the final list by category (in the order given: 姓氏笔画), the contact for questions, issuer and date; as
+Word and PDF. Fed a plain
 CommendationNotice, no database inside."""
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class CommendationNotice:
     issued_on: date
     document_ref: str = ""  # 批复文号, when the approval is recorded
     approved_on: date | None = None
+    contact: Sequence[str] = ()  # 「联系人：…」 lines of the campaign's contact (none when it names none)
 
     @property
     def title(self) -> str:
@@ -57,13 +59,15 @@ class CommendationNotice:
 
 
 def to_docx(notice: CommendationNotice) -> bytes:
-    """A Word document: title, the decision, the list by category, issuer and date."""
+    """A Word document: title, the decision, the list by category, the contact, issuer and date."""
     document = Document()
     prepare_document(document, size=14)
     add_heading(document, notice.title)
     for text in notice.paragraphs:
         add_text(document, text)
     add_blocks(document, notice.blocks)
+    for line in notice.contact:
+        add_text(document, line)
     add_signature(document, issuer=notice.issuer, issued_on=notice.issued_on)
     return docx_bytes(document)
 

@@ -188,6 +188,7 @@ def test_commendation_notice_has_the_approval_and_the_final_list_in_stroke_order
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].text == f"关于对{CAMPAIGN}先进典型予以通报表扬的通报"
     assert "并报省委宣传部批复同意（晋宣批〔2023〕5号，2023年2月3日），决定对以下3名个人予以通报表扬" in text
+    assert "联系人：周老师" in text and "联系电话：0351-0000000" in text  # the campaign's contact
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert rows[1:] == [
         ["1", "王五", "大同市第二中学"],
@@ -201,6 +202,7 @@ def test_commendation_notice_has_the_approval_and_the_final_list_in_stroke_order
         True,
         ["王五", "李四", "张三"],
     )
+    assert "联系人：周老师" in text
     assert all(pdf_fonts(response.content).values())
     assert _events() == [("p", "表扬通报", "docx", 3), ("p", "表扬通报", "pdf", 3)]
 

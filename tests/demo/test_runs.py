@@ -1,12 +1,15 @@
 """Running `jixing demo-data` again: same rows, windows moved, foreign data refused."""
 
 import hashlib
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management.base import CommandError
 
+from jixing.accounts.domain.claim import ClaimRequest, claim_account
+from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.announcements.models import Announcement, AnnouncementEntry, Approval
 from jixing.campaigns.models import Campaign, Phase, Quota
@@ -149,3 +152,23 @@ def test_demo_data_refuses_a_database_with_other_orgs(demo_data):
     assert Org.objects.count() == 1
     demo_data(force=True)
     assert not Org.objects.filter(code="X1").exists()
+
+
+def test_demo_data_names_a_learner_who_can_claim_an_account_by_hand(demo_data):
+    # `make demo` prints a learner of the demo school with no account yet and his made-up ID number, so
+    # that whoever tries the product can claim an account as a learner would.
+    report = demo_data()
+    found = re.search(r"输入学号 (\S+)、姓名 (\S+)、身份证号 (\w+)（均为虚构）", report)
+    assert found is not None, report
+    account_id, name, id_number = found.groups()
+    school = User.objects.get(username="school").org
+    learner = Learner.objects.get(snapshot__is_current=True, account_id=account_id)
+    assert learner.name == name and learner.unit_id == school.pk
+    assert not User.objects.filter(account_id=account_id).exists()
+    user = claim_account(
+        request=ClaimRequest(
+            account_id=account_id, name=name, id_number=id_number, password="Claim-2026-demo"
+        ),
+        ip="127.0.0.1",
+    )
+    assert (user.role, user.org_id) == (UserRole.LEARNER, school.pk)

@@ -159,6 +159,7 @@ def commendation_notice_data(campaign: Campaign, *, today: date | None = None) -
         issued_on=today or timezone.localdate(),
         document_ref=approval.document_ref if approval else "",
         approved_on=approval.approved_on if approval else None,
+        contact=contact_lines(campaign),
     )
 
 

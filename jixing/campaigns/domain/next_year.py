@@ -27,10 +27,11 @@ from jixing.people.domain.imports import RoleImportResult, import_roles, import_
 from jixing.people.domain.snapshots import storage
 from jixing.people.domain.snapshots.loading import SnapshotImportResult
 from jixing.people.models import Role, Snapshot
+from jixing.refusals import Refused
 from jixing.tables import ImportRefused
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """One of the year's files was refused by its importer: `label` names the file (组织架构, 积分快照,
     角色), `refused` carries the problems. Nothing of the new campaign is left."""
 

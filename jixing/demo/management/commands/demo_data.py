@@ -23,6 +23,7 @@ from jixing.demo.generate import DEFAULT_SEED, MIN_LEARNERS, DemoRun, run_demo
 from jixing.demo.load import SNAPSHOT_NAME, DemoDataRefused
 from jixing.demo.orgs import DEFAULT_LEARNERS
 from jixing.demo.phases import PhaseChoiceError, parse_phase
+from jixing.demo.plan import LearnerPlan
 
 
 def _moment(value: str) -> datetime:
@@ -31,6 +32,23 @@ def _moment(value: str) -> datetime:
     except ValueError as exc:
         raise ArgumentTypeError(f"时间格式不对：{value}") from exc
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def claimable_learner(run: DemoRun) -> LearnerPlan | None:
+    """A learner of the demo school with an ID number and no account yet, for trying the claim by hand:
+    the first by 学号, so that the same seed names the same one."""
+    school = run.loaded.users["school"].org if run.loaded is not None else None
+    if school is None:
+        return None
+    taken = {user.account_id for user in run.loaded.users.values() if user.account_id}
+    candidates = [
+        learner
+        for learner in run.province.learners
+        if learner.id_number
+        and learner.account_id not in taken
+        and (learner.org_code == school.code or learner.org_code.startswith(f"{school.code}-"))
+    ]
+    return min(candidates, key=lambda learner: learner.account_id, default=None)
 
 
 class Command(BaseCommand):
@@ -126,6 +144,13 @@ class Command(BaseCommand):
         out.write(f"\n打开 {DEMO_URL} ，用下列账号登录（province 也可进入 {DEMO_URL}/admin/）：\n")
         out.write(accounts_table(rows))
         out.write("\n" + self._second_factor_note(run.loaded.users["province"]) + "\n")
+        claimable = claimable_learner(run)
+        if claimable is not None:
+            out.write(
+                f"学员自助认领账号：打开 {DEMO_URL}/accounts/claim/ ，输入学号 {claimable.account_id}、姓名 "
+                f"{claimable.name}、身份证号 {claimable.id_number}（均为虚构），设置密码后即可填写本人的申报，"
+                "由本单位（school）确认。\n"
+            )
 
     def _second_factor_note(self, province: User) -> str:
         """How the demo's province admin binds the authenticator: with a one-time enrolment code issued
