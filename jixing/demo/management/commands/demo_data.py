@@ -37,9 +37,9 @@ def _moment(value: str) -> datetime:
 def claimable_learner(run: DemoRun) -> LearnerPlan | None:
     """A learner of the demo school with an ID number and no account yet, for trying the claim by hand:
     the first by 学号, so that the same seed names the same one."""
-    school = run.loaded.users["school"].org if run.loaded is not None else None
-    if school is None:
+    if run.loaded is None or run.loaded.users["school"].org is None:
         return None
+    school = run.loaded.users["school"].org
     taken = {user.account_id for user in run.loaded.users.values() if user.account_id}
     candidates = [
         learner
