@@ -253,7 +253,7 @@ SAVED = "200!"  # the autosave indicator, and the draft is saved
 # nomination reads the same for everyone whatever happens to it next.
 SENT = ("submitted", "rejected", "recommended", "selected", "not_selected", "published", "approved",
         "commended", "withdrawn")  # fmt: skip
-SEEN = ("awaiting_unit", "returned", "returned_self", *SENT)  # every state but the drafts
+SEEN = ("returned", "returned_self", *SENT)  # every state but the drafts and 待单位确认
 
 #                                anon lrn  lrn2 unit    unit2 rev    rev2 prov vm
 NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
@@ -261,9 +261,12 @@ NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
     ("detail", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404, 404),
     ("download", ("draft", "draft_self")): (L, 200, 404, 200, 404, 404, 404, 404, 404),
     ("decide", ("draft", "draft_self")): (L, 403, 404, 403, 404, 404, 404, 404, 404),
-    # Once the learner applied (待单位确认) the reporting unit and the province see it, as after sending.
-    # (nominations_visible_to hides drafts only: a 待单位确认 form is open to the reviewers, who may
-    # already record a decision on it.)
+    # A learner's application his unit has not confirmed yet (待单位确认) is not sent up either: the unit
+    # and the learner see it, nobody above until the unit sends it.
+    ("detail", ("awaiting_unit",)): (L, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("download", ("awaiting_unit",)): (L, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("decide", ("awaiting_unit",)): (L, 403, 404, 403, 404, 404, 404, 404, 404),
+    # Once sent up (or returned) the reporting unit and the province see it.
     ("detail", SEEN): (L, 200, 404, 200, 404, 200, 404, 200, 404),
     ("download", SEEN): (L, 200, 404, 200, 404, 200, 404, 200, 404),
     ("decide", SEEN): (L, 403, 404, 403, 404, DONE, 404, DONE, 404),
@@ -279,12 +282,18 @@ NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
     ("autosave", ("draft_self",)): (L, SAVED, 404, 403, 404, 404, 404, 404, 404),
     ("upload", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404, 404),
     ("delete", ("draft_self",)): (L, EDITED, 404, 403, 404, 404, 404, 404, 404),
-    # 待单位确认, and returned to the unit: the unit edits (and sends up) the form.
-    ("edit", ("awaiting_unit", "returned")): (L, 403, 404, 200, 404, 403, 404, 403, 404),
-    ("save", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
-    ("autosave", ("awaiting_unit", "returned")): (L, 403, 404, SAVED, 404, 403, 404, 403, 404),
-    ("upload", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
-    ("delete", ("awaiting_unit", "returned")): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
+    # 待单位确认: the unit edits (and sends up) the form; above it nobody sees it yet.
+    ("edit", ("awaiting_unit",)): (L, 403, 404, 200, 404, 404, 404, 404, 404),
+    ("save", ("awaiting_unit",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
+    ("autosave", ("awaiting_unit",)): (L, 403, 404, SAVED, 404, 404, 404, 404, 404),
+    ("upload", ("awaiting_unit",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
+    ("delete", ("awaiting_unit",)): (L, 403, 404, EDITED, 404, 404, 404, 404, 404),
+    # Returned to the unit: the unit edits (and sends up) the form again.
+    ("edit", ("returned",)): (L, 403, 404, 200, 404, 403, 404, 403, 404),
+    ("save", ("returned",)): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
+    ("autosave", ("returned",)): (L, 403, 404, SAVED, 404, 403, 404, 403, 404),
+    ("upload", ("returned",)): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
+    ("delete", ("returned",)): (L, 403, 404, EDITED, 404, 403, 404, 403, 404),
     # A learner's own application returned: he may correct and apply again, or his unit submit it.
     ("edit", ("returned_self",)): (L, 200, 404, 200, 404, 403, 404, 403, 404),
     ("save", ("returned_self",)): (L, EDITED, 404, EDITED, 404, 403, 404, 403, 404),
@@ -304,7 +313,7 @@ NOMINATION_URLS: dict[tuple[str, tuple[str, ...]], tuple] = {
 # through the form, the list moves through their lists), in the move's phase, with a reason.
 #                                anon lrn  lrn2 unit  unit2 rev   rev2 prov vm
 ACTS: dict[tuple[str, str], tuple] = {
-    ("awaiting_unit", "return"): (L, 403, 404, DONE, 404, 403, 404, 403, 404),
+    ("awaiting_unit", "return"): (L, 403, 404, DONE, 404, 404, 404, 404, 404),
     ("submitted", "recall"): (
         L,
         403,

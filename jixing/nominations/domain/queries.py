@@ -12,7 +12,8 @@ from jixing.orgs.domain.queries import scope_root, subtree_q
 
 def nominations_visible_to(user, *, campaign=None) -> QuerySet[Nomination]:
     """Province: all; reporting unit: those of its subtree; unit: those its subtree recommended or
-    that name it; learner: his own (as nominee or author). Drafts stay with their unit until submitted."""
+    that name it; learner: his own (as nominee or author). Drafts, and a learner's application his unit has
+    not confirmed (待单位确认), stay with the unit until it sends them up."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Nomination.objects.none()
     rows = Nomination.objects.all()
@@ -27,9 +28,11 @@ def nominations_visible_to(user, *, campaign=None) -> QuerySet[Nomination]:
     in_subtree = subtree_q(root, "recommending_org__")
     if user.is_unit_admin:
         return rows.filter(in_subtree | subtree_q(root, "nominee_org__"))
-    # Reviewers above the unit see a nomination once the unit has sent it up, and their own drafts
-    # (categories 4–6, which the reporting unit fills itself).
+    # Reviewers above the unit see a nomination once the unit has sent it up — not a draft, nor a
+    # learner's application his unit has not confirmed yet — and their own drafts (categories 4–6, which
+    # the reporting unit fills itself).
     own_drafts = Q(recommending_org=root) | Q(
         category__recommender=Recommender.REPORTING_UNIT, reporting_unit=root
     )
-    return rows.filter(in_subtree).exclude(Q(state=NominationState.DRAFT) & ~own_drafts)
+    unsent = Q(state__in=[NominationState.DRAFT, NominationState.AWAITING_UNIT])
+    return rows.filter(in_subtree).exclude(unsent & ~own_drafts)
