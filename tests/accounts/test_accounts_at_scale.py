@@ -17,8 +17,10 @@ from openpyxl import load_workbook
 
 from jixing.accounts.domain.bulk import import_accounts
 from jixing.accounts.domain.generation import generate_org_accounts
+from jixing.accounts.domain.stewardship import reset_password
+from jixing.accounts.domain.throttle import PAIR_MAX_FAILURES, login_lock, record_login_failure
 from jixing.accounts.enums import UserRole
-from jixing.accounts.models import User
+from jixing.accounts.models import LoginFailure, User
 from jixing.audit.enums import AuditAction
 from jixing.audit.models import AuditEvent
 from jixing.demo.generate import MIN_LEARNERS, run_demo
@@ -336,6 +338,22 @@ def test_reset_gives_a_new_slip_whose_password_must_be_changed(client, caplog):
     assert other.get(reverse("portal:home"))["Location"] == reverse("accounts:password_change")
     _change_password(other, new)
     assert other.get(reverse("portal:home")).status_code == 200
+
+
+def test_a_reset_lifts_the_lock_that_guesses_at_the_old_password_left():
+    # The owner who forgot his password tried it five times and is locked out at his office's address;
+    # the level above gives him a new one, which works there at once: guesses at a password that no
+    # longer exists count for nothing.
+    _, users, passwords = _steward_world()
+    owner = client_for_login()
+    for n in range(PAIR_MAX_FAILURES):
+        assert password_login(owner, "s2", f"Wrong-guess-{n}").status_code == 200
+    assert login_lock(username="s2", ip="127.0.0.1") is not None
+    record_login_failure(username="s1", ip="127.0.0.1")  # another account's failure stays counted
+    issued = reset_password(users["s2"], actor=users["p1"])
+    assert login_lock(username="s2", ip="127.0.0.1") is None
+    assert password_login(owner, "s2", issued.password).status_code == 302
+    assert LoginFailure.objects.filter(username="s1").count() == 1
 
 
 def _pdf_text(content: bytes) -> str:

@@ -19,6 +19,7 @@ from jixing.accounts.domain.provisioning import (
     new_password,
     reporting_unit_names,
 )
+from jixing.accounts.domain.throttle import forget_login_failures
 from jixing.accounts.enums import UserRole
 from jixing.accounts.models import User
 from jixing.audit.domain.events import record_event
@@ -92,8 +93,10 @@ def _set_active(account: User, active: bool, *, actor, ip: str | None) -> bool:
 
 def reset_password(account: User, *, actor, ip: str | None = None) -> IssuedAccount:
     """Give `account` a new random password, to be changed at its next login; returns it for the slip.
-    The old password stops working at once. Side effects: the password hash, must_change_password,
-    password_changed_at; an audit event `account_password_reset` (without the password)."""
+    The old password stops working at once, and the failed logins counted against the account go with
+    it (guesses at a password that no longer exists: the owner locked out by his own tries gets in at
+    once). Side effects: the password hash, must_change_password, password_changed_at; the account's
+    LoginFailure rows; an audit event `account_password_reset` (without the password)."""
     password = new_password()
     with transaction.atomic():
         current = _locked(actor, account)
@@ -101,6 +104,7 @@ def reset_password(account: User, *, actor, ip: str | None = None) -> IssuedAcco
         current.must_change_password = True
         current.password_changed_at = timezone.now()
         current.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        forget_login_failures(current.username)
         record_event(
             action=AuditAction.ACCOUNT_PASSWORD_RESET, actor=actor, target=current,
             summary=f"重置账号 {current.username} 的密码", ip=ip,

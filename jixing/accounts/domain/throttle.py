@@ -129,3 +129,9 @@ def clear_login_failures(*, username: str, ip: str | None) -> None:
     from other addresses stay (a guesser's locked address stays locked), and so do this address's failures
     on other accounts."""
     _pair(username, ip).delete()
+
+
+def forget_login_failures(username: str) -> None:
+    """After the account's password was reset: its failures from every address no longer count (they were
+    guesses at the old password). Other accounts' failures, and so the address limit, are untouched."""
+    LoginFailure.objects.filter(username=normalise_username(username)).delete()
