@@ -141,7 +141,8 @@ def transition(
 ) -> Nomination:
     """Move `nomination` by `action`, any move of the state table but the list moves.
 
-    Side effects: the row is locked and saved with its new state (and submitted_at on submission); an
+    Side effects: the row is locked and saved with its new state (and submitted_at: set on the first
+    submission, kept when returned and sent again, cleared when taken back to a draft); an
     audit event with before/after is written in the same transaction; the people concerned are notified
     once it commits (returned, rejected, withdrawn, commended, …).
     Raises PermissionDenied when the actor may not make this move, TransitionRefused for a list move
@@ -202,6 +203,10 @@ def _move(
         locked.state = move.target
         if move.target == S.SUBMITTED and locked.submitted_at is None:
             locked.submitted_at = now
+        elif move.target == S.DRAFT:
+            # Taken back (撤回申报): a draft again, not submitted. Sent again, it is submitted then; kept,
+            # it would count as sent in time (G.8) and rank by a submission that was withdrawn.
+            locked.submitted_at = None
         locked.save(update_fields=["state", "submitted_at", "updated_at"])
         record_event(
             action=AuditAction(f"nomination.{move.action}"),

@@ -129,7 +129,7 @@ def test_a_unit_whose_place_is_taken_cannot_start_again_until_it_recalls_its_nom
     learner = make_user(username="l", role=UserRole.LEARNER, org=tree["school"], account_id="A1")
     category = campaign.categories.get(number=1)
     sent = start_nomination(category=category, actor=admin, learner=rows[0], now=now)
-    sent.state = S.SUBMITTED
+    sent.state, sent.submitted_at = S.SUBMITTED, now
     sent.save()
     assert category_places(admin, [category])[category.pk].held == sent
     assert category_places(learner, [category])[category.pk].held == sent  # the learner's unit
@@ -141,7 +141,8 @@ def test_a_unit_whose_place_is_taken_cannot_start_again_until_it_recalls_its_nom
     assert place_holder(own) == sent
     # The unit takes its nomination back before the deadline (audited) and may start another.
     transition(sent, Action.RECALL, actor=admin, now=now)
-    assert Nomination.objects.get(pk=sent.pk).state == S.DRAFT
+    # A draft again: not submitted (it no longer counts as sent in time, nor ranks by that submission).
+    assert Nomination.objects.values_list("state", "submitted_at").get(pk=sent.pk) == (S.DRAFT, None)
     event = AuditEvent.objects.get(action=AuditAction.NOMINATION_RECALL)
     assert (event.before, event.after["state"]) == ({"state": S.SUBMITTED}, S.DRAFT)
     place = category_places(admin, [category])[category.pk]
