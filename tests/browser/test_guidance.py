@@ -19,9 +19,10 @@ from tests.browser.test_walkthrough import (
     Walk,
     click_and_confirm,
     file,
+    fill_points_and_pledges,
     log_in,
-    png,
     see_message,
+    upload_all_but_the_stamped_form,
     upload_evidence,
 )
 from tests.browser.world import PASSWORD, build_province
@@ -142,13 +143,8 @@ def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows
     assert saved_text() == text
 
     # Sent up, then browser back: the nomination's page as it is now, with a plain sentence.
-    unit.get_by_label("填报总积分").fill(str(world.nominee.total_points))
-    unit.get_by_label("填报年度积分").fill(str(world.nominee.annual_points))
-    unit.get_by_label("被推荐人具有中华人民共和国国籍").check()
-    unit.get_by_label("所填信息及所附材料真实").check()
-    upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
-    upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
-    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    fill_points_and_pledges(unit, world.nominee)
+    upload_all_but_the_stamped_form(unit)
     upload_evidence(unit, "盖章推荐表", file("报名表（盖章）.pdf", "application/pdf", PDF))
     unit.get_by_role("button", name="提交申报").click()
     see_message(unit, "已提交")
@@ -172,14 +168,9 @@ def test_guidance_an_autosave_answered_after_the_last_upload_does_not_leave_the_
     unit.locator("li.choice", has_text="学员标兵").get_by_role("link", name="选择被推荐学员").click()
     unit.get_by_role("button", name=f"推荐{world.nominee.name}").click()
     unit.get_by_label("事迹简介").fill("坚持每天学习。")
-    unit.get_by_label("填报总积分").fill(str(world.nominee.total_points))
-    unit.get_by_label("填报年度积分").fill(str(world.nominee.annual_points))
-    unit.get_by_label("被推荐人具有中华人民共和国国籍").check()
-    unit.get_by_label("所填信息及所附材料真实").check()
+    fill_points_and_pledges(unit, world.nominee)
     expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
-    upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
-    upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
-    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    upload_all_but_the_stamped_form(unit)
     send = unit.locator("#submit-button")
     expect(send).to_have_text("还差 1 项，暂不能提交")
 

@@ -126,6 +126,21 @@ def upload_evidence(page: Page, kind: str, payload: dict) -> None:
     expect(page.locator("#attachments.htmx-added")).to_have_count(0)
 
 
+def fill_points_and_pledges(page: Page, nominee) -> None:
+    """The 学员标兵 form's points, as the App shows them, and its two declarations."""
+    page.get_by_label("填报总积分").fill(str(nominee.total_points))
+    page.get_by_label("填报年度积分").fill(str(nominee.annual_points))
+    page.get_by_label("被推荐人具有中华人民共和国国籍").check()
+    page.get_by_label("所填信息及所附材料真实").check()
+
+
+def upload_all_but_the_stamped_form(page: Page) -> None:
+    """The 学员标兵 evidence a unit has before it prints and stamps the 报名表."""
+    upload_evidence(page, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
+    upload_evidence(page, "场景照片", file("场景照片.png", "image/png", png()))
+    upload_evidence(page, "积分截图", file("积分截图.png", "image/png", png()))
+
+
 def open_screening(page: Page, category: str) -> None:
     """A reviewer's way to a category: 审核报送 in the header, then the category's row of his list."""
     page.get_by_role("link", name="审核报送").click()
@@ -173,14 +188,9 @@ def test_walkthrough_one_nomination_from_draft_to_commended(browser, live_server
     unit.get_by_role("button", name=f"推荐{name}").click()
     expect(unit.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
     unit.get_by_label("事迹简介").fill(SUMMARY)
-    unit.get_by_label("填报总积分").fill(str(world.nominee.total_points))
-    unit.get_by_label("填报年度积分").fill(str(world.nominee.annual_points))
-    unit.get_by_label("被推荐人具有中华人民共和国国籍").check()
-    unit.get_by_label("所填信息及所附材料真实").check()
+    fill_points_and_pledges(unit, world.nominee)
     expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
-    upload_evidence(unit, "承诺书", file("承诺书.pdf", "application/pdf", PDF))
-    upload_evidence(unit, "场景照片", file("场景照片.png", "image/png", png()))
-    upload_evidence(unit, "积分截图", file("积分截图.png", "image/png", png()))
+    upload_all_but_the_stamped_form(unit)
     # The stamped 报名表 is required: the send button says so until it is there.
     expect(unit.locator("#submit-button")).to_have_text("还差 1 项，暂不能提交")
     expect(unit.locator("#submit-button")).to_be_disabled()

@@ -262,27 +262,17 @@ def install_campaign(
     next_year), else the first tree; an existing campaign keeps the tree it has.
     """
     slug = slug or definition["id"]
+    values = {
+        "definition_id": definition["id"],
+        "name": name or definition["name"],
+        "year": definition["year"],
+        "baseline_at": _moment(definition["baseline_at"], timedelta()),
+        "contact": definition.get("contact", {}),
+        "definition": definition,
+        "is_active": True,
+    }
     campaign, _ = Campaign.objects.update_or_create(
-        slug=slug,
-        create_defaults={
-            "definition_id": definition["id"],
-            "name": name or definition["name"],
-            "year": definition["year"],
-            "baseline_at": _moment(definition["baseline_at"], timedelta()),
-            "contact": definition.get("contact", {}),
-            "definition": definition,
-            "is_active": True,
-            "org_tree": org_tree,
-        },
-        defaults={
-            "definition_id": definition["id"],
-            "name": name or definition["name"],
-            "year": definition["year"],
-            "baseline_at": _moment(definition["baseline_at"], timedelta()),
-            "contact": definition.get("contact", {}),
-            "definition": definition,
-            "is_active": True,
-        },
+        slug=slug, create_defaults={**values, "org_tree": org_tree}, defaults=values
     )
     for position, phase in enumerate(definition["phases"]):
         Phase.objects.update_or_create(
