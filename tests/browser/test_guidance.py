@@ -57,6 +57,10 @@ def test_guidance_a_used_category_is_shown_before_starting_and_the_unit_can_swap
     page.goto("/nominations/new/")
     card = page.locator("li.choice", has_text="学员标兵")
     expect(card).to_contain_text("本单位已申报")
+    expect(card).to_contain_text("本单位已有 1 项申报（已申报）")
+    # Whom the unit sent up is the unit's business: no colleague's name, no link he could not open.
+    expect(card).not_to_contain_text(world.nominee.name)
+    expect(card.locator("a[href*='/nominations/']")).to_have_count(0)
     expect(card).to_contain_text("每单位每项只能报送 1 个")
     click_and_confirm(
         page,

@@ -191,7 +191,8 @@ def own_unit(actor) -> Org | None:
 
 def category_places(actor, categories: list[Category]) -> dict[int, CategoryPlace]:
     """Each category's place for the actor's own unit (own_unit), by category id; empty when the actor
-    has none. One query (and one for a learner's unit). Reads only."""
+    has none. A learner's in_progress holds his own nominations only: a colleague's draft or application
+    is the unit's business, not his. One query (and one for a learner's unit). Reads only."""
     unit = own_unit(actor)
     if unit is None or not categories:
         return {}
@@ -205,9 +206,15 @@ def category_places(actor, categories: list[Category]) -> dict[int, CategoryPlac
         place = places[n.category_id]
         if n.state in NominationState.unit_place_states():
             places[n.category_id] = CategoryPlace(n, place.in_progress)
-        else:
+        elif not actor.is_learner or _is_own(actor, n):
             place.in_progress.append(n)
     return places
+
+
+def _is_own(learner, nomination: Nomination) -> bool:
+    return nomination.created_by_id == learner.pk or (
+        bool(learner.account_id) and nomination.nominee_account == learner.account_id
+    )
 
 
 def place_holder(nomination: Nomination) -> Nomination | None:

@@ -147,6 +147,8 @@ def test_a_unit_whose_place_is_taken_cannot_start_again_until_it_recalls_its_nom
     assert (event.before, event.after["state"]) == ({"state": S.SUBMITTED}, S.DRAFT)
     place = category_places(admin, [category])[category.pk]
     assert place.held is None and [n.pk for n in place.in_progress] == [sent.pk, own.pk]
+    # The learner sees his own application in progress, not the unit's draft of a colleague.
+    assert [n.pk for n in category_places(learner, [category])[category.pk].in_progress] == [own.pk]
     assert place_holder(own) is None
 
 
