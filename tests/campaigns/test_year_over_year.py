@@ -179,3 +179,37 @@ def test_a_new_year_refused_file_leaves_nothing_and_an_existing_campaign_keeps_i
     call_command("load_campaign", str(definition))
     assert "共用组织架构" in capsys.readouterr().err
     assert Campaign.objects.get(slug="shanxi-2023").org_tree is None
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_this_years_tree_exported_starts_next_year_as_it_was(tmp_path, capsys, suffix):
+    # `jixing export-orgs` writes the running campaign's tree as a 组织架构 file: next year's starts from it.
+    run_2022(tmp_path)
+    exported = tmp_path / f"组织架构-2022{suffix}"
+    call_command("export_orgs", str(exported), "--campaign", "shanxi-2022")
+    assert f"{len(year_2022().orgs)} 个组织" in capsys.readouterr().out
+    call_command("load_campaign", str(next_definition(tmp_path)), "--orgs", str(exported))
+    second = Campaign.objects.get(slug="shanxi-2023")
+    fields = [f.name for f in Org._meta.concrete_fields if f.name not in ("id", "tree", "path", "depth")]
+
+    def tree(tree_id):
+        orgs = Org.objects.filter(tree_id=tree_id).select_related("parent", "unit", "reporting_unit")
+        return {
+            o.code: {
+                **{f: getattr(o, f) for f in fields if f not in ("parent", "unit", "reporting_unit")},
+                **{f: getattr(getattr(o, f), "code", None) for f in ("parent", "unit", "reporting_unit")},
+            }
+            for o in orgs
+        }
+
+    assert tree(second.org_tree_id) == tree(None)
+    assert len(tree(None)) == len(year_2022().orgs)
+
+
+def test_export_orgs_says_what_is_wrong(tmp_path):
+    with pytest.raises(CommandError, match=r"须以 \.xlsx 或 \.csv 结尾"):
+        call_command("export_orgs", str(tmp_path / "组织架构.txt"))
+    with pytest.raises(CommandError, match="找不到输出目录"):
+        call_command("export_orgs", str(tmp_path / "没有" / "组织架构.xlsx"))
+    with pytest.raises(CommandError, match="找不到评选活动“shanxi-2099”"):
+        call_command("export_orgs", str(tmp_path / "组织架构.xlsx"), "--campaign", "shanxi-2099")
