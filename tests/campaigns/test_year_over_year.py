@@ -44,6 +44,7 @@ def year_2022() -> Batch:
     reviewer = b.learner(station, account="R2022")
     b.role(reviewer, station, "审核员", 是否专职="是", 编审技能考核次数=1, 培训学时="5")
     b.nominate("S2", "优秀审核员", account=reviewer, recommending="R1", expect={})
+    b.unit(组织名称="次年撤并的学校")  # U005: not in 2023's tree
     return b
 
 
@@ -106,6 +107,9 @@ def test_two_campaigns_side_by_side_each_decide_from_their_own_data(tmp_path, ca
     school_admin = User.objects.create_user(
         username="school", password="x", role=UserRole.UNIT_ADMIN, org=Org.objects.get(tree=None, code="U001")
     )
+    merged = User.objects.create_user(
+        username="merged", password="x", role=UserRole.UNIT_ADMIN, org=Org.objects.get(tree=None, code="U005")
+    )
     Nomination.objects.filter(campaign=first, number="S1").update(state=NominationState.COMMENDED)
 
     # 2023: a copied definition and that year's files, through the command.
@@ -116,7 +120,9 @@ def test_two_campaigns_side_by_side_each_decide_from_their_own_data(tmp_path, ca
         str(next_definition(tmp_path)),
         "--orgs", str(files["orgs"]), "--learners", str(files["learners"]), "--roles", str(files["roles"]),
     )  # fmt: skip
-    assert "使用本年度自己的组织架构" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "使用本年度自己的组织架构" in said
+    assert "账号随单位转入新组织架构：1 个" in said and "仍留在原单位的账号：1 个" in said
     second = Campaign.objects.get(slug="shanxi-2023")
     assert second.org_tree is not None and first.org_tree is None
     assert current_campaign() == second
@@ -152,6 +158,8 @@ def test_two_campaigns_side_by_side_each_decide_from_their_own_data(tmp_path, ca
     # The school's account moved with its unit to 2023's tree; 2022's nominations stay where they were.
     school_admin.refresh_from_db()
     assert school_admin.org.tree_id == second.org_tree_id and school_admin.org.code == "U001"
+    merged.refresh_from_db()
+    assert merged.org.tree_id is None and merged.org.code == "U005"  # its unit is gone: it stays, counted
     # The reviewers of 2023 see the 2022 commendation of the same person under his old 学号.
     found = earlier_commendations(s1_2023)
     assert [(c.campaign_year, c.category_name, c.number) for c in found] == [(2022, "学员标兵", "S1")]
