@@ -188,6 +188,22 @@ MUTATIONS = [
         ("tests/nominations/domain/test_lists_concurrency.py",),
         database="postgres",
     ),
+    Mutation(
+        "snapshot-of-any-year",
+        "importing next year's files changes nothing an earlier campaign decides (each reads its own snapshot)",
+        "jixing/people/domain/queries.py",
+        "    return Snapshot.objects.filter(is_current=True, tree_id=tree_id_of(campaign)).first()\n",
+        '    return Snapshot.objects.filter(is_current=True).order_by("-pk").first()\n',
+        ("tests/campaigns/test_year_over_year.py",),
+    ),
+    Mutation(
+        "roles-of-any-year",
+        "importing next year's files changes nothing an earlier campaign decides (each reads its own roles)",
+        "jixing/nominations/domain/facts.py",
+        "Role.objects.filter(account_id__in=accounts, org__tree_id=tree)",
+        "Role.objects.filter(account_id__in=accounts)",
+        ("tests/campaigns/test_year_over_year.py",),
+    ),
 ]
 
 
