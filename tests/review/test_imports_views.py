@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from jixing.accounts.enums import UserRole
 from jixing.imports.enums import ImportKind, JobState
 from jixing.imports.models import ImportJob
-from jixing.orgs.models import Org
+from jixing.orgs.models import Org, OrgTree
 from jixing.people.models import Snapshot
-from tests.factories import make_small_province, make_user
+from tests.factories import make_campaign, make_small_province, make_user
 from tests.files import LEARNER_HEADER, ORG_HEADER, ORG_ROWS, csv_file
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,23 @@ def test_imports_page_query_count_is_the_same_for_1_and_3_recent_jobs(admin_clie
     add(2)
     assert queries() == (one, 3)
     assert shown == 1
+
+
+def test_after_next_year_started_the_page_imports_into_its_own_tree(admin_client):
+    # The first year's tree is the fixture's; next year's campaign has a tree of its own (load-campaign).
+    first = make_campaign(slug="shanxi-2022")
+    second = make_campaign(slug="shanxi-2023")
+    second.org_tree = OrgTree.objects.create(name="2023年度组织架构")
+    second.year = 2023
+    second.save(update_fields=["org_tree", "year"])
+    page = admin_client.get(URL).content.decode()
+    assert f"导入的数据供“{second.name}”使用，写入本年度自己的组织架构" in page
+    before = dict(Org.objects.filter(tree=None).values_list("code", "name"))
+    rows = [ORG_HEADER, *ORG_ROWS, ["S2", "清徐县第二中学", "TY-QX", "单位", "否", "是", "", ""]]
+    _upload_and_follow(admin_client, "orgs", csv_file(rows))
+    assert set(Org.objects.filter(tree=second.org_tree).values_list("code", flat=True)) == {
+        r[0] for r in rows[1:]
+    }
+    assert dict(Org.objects.filter(tree=None).values_list("code", "name")) == before  # 2022's tree as it was
+    assert first.quotas.count() > 0 and not first.quotas.filter(reporting_unit__tree=second.org_tree).exists()
+    assert second.quotas.filter(reporting_unit__code="TY").exists()

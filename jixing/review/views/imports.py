@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from jixing.campaigns.domain.queries import current_campaign
 from jixing.http import AuthedRequest
 from jixing.imports.domain.jobs import ImportBusy, start_import
 from jixing.imports.domain.progress import job_status
@@ -44,6 +45,8 @@ def _page(request: AuthedRequest, form: ImportForm, job: ImportJob | None = None
             "panels": [_panel_context(j) for j in shown],
             "recent": recent_jobs(),
             "templates": TEMPLATES.values(),
+            # Which campaign's data the files go into: after next year has started, its own tree.
+            "the_campaign": current_campaign(),
         },
     )
 
