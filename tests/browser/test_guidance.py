@@ -105,17 +105,23 @@ def test_guidance_a_used_category_is_shown_before_starting_and_the_unit_can_swap
     assert Nomination.objects.filter(nominee_account="14010087", recommending_org=school).count() == 1
 
 
-def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows_the_page(
-    browser, live_server, media_root, screenshots
-):
-    world = build_province()
-    walk = Walk(browser, live_server.url, screenshots)
+def start_for_the_nominee(walk: Walk, world):
+    """The school's clerk signs in and starts a 学员标兵 form for the province's nominee; the form page."""
     unit = walk.page("school")
     log_in(unit, "school")
     unit.goto("/nominations/new/")
     unit.locator("li.choice", has_text="学员标兵").get_by_role("link", name="选择被推荐学员").click()
     unit.get_by_role("button", name=f"推荐{world.nominee.name}").click()
     expect(unit.get_by_role("heading", name="学员标兵申报表")).to_be_visible()
+    return unit
+
+
+def test_guidance_an_expired_session_keeps_the_text_and_back_after_sending_shows_the_page(
+    browser, live_server, media_root, screenshots
+):
+    world = build_province()
+    walk = Walk(browser, live_server.url, screenshots)
+    unit = start_for_the_nominee(walk, world)
     form_url = unit.url
     unit.get_by_label("事迹简介").fill("坚持每天学习。")
     expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
@@ -166,11 +172,7 @@ def test_guidance_an_autosave_answered_after_the_last_upload_does_not_leave_the_
     button with everything in: the page asks once more when its requests overlapped."""
     world = build_province()
     walk = Walk(browser, live_server.url, screenshots)
-    unit = walk.page("school")
-    log_in(unit, "school")
-    unit.goto("/nominations/new/")
-    unit.locator("li.choice", has_text="学员标兵").get_by_role("link", name="选择被推荐学员").click()
-    unit.get_by_role("button", name=f"推荐{world.nominee.name}").click()
+    unit = start_for_the_nominee(walk, world)
     unit.get_by_label("事迹简介").fill("坚持每天学习。")
     fill_points_and_pledges(unit, world.nominee)
     expect(unit.locator("#autosave-status")).to_contain_text("已自动保存")
