@@ -175,6 +175,8 @@ class CategoryPlace:
 
     held: Nomination | None
     in_progress: list[Nomination]
+    # For a learner: `held` is a colleague's, not his to open or to see named (the unit's business).
+    held_by_another: bool = False
 
 
 def own_unit(actor) -> Org | None:
@@ -205,7 +207,9 @@ def category_places(actor, categories: list[Category]) -> dict[int, CategoryPlac
     for n in rows:
         place = places[n.category_id]
         if n.state in NominationState.unit_place_states():
-            places[n.category_id] = CategoryPlace(n, place.in_progress)
+            places[n.category_id] = CategoryPlace(
+                n, place.in_progress, held_by_another=actor.is_learner and not _is_own(actor, n)
+            )
         elif not actor.is_learner or _is_own(actor, n):
             place.in_progress.append(n)
     return places
