@@ -21,5 +21,5 @@ def org_rows(tree_id: int | None) -> Iterator[dict[str, Any]]:
     codes = dict(orgs.values_list("pk", "code"))
     for org in orgs.order_by("path", "pk").iterator(chunk_size=2000):
         row = {key: getattr(org, key) for key in _FIELDS}
-        row["parent_code"] = codes.get(org.parent_id, "")
+        row["parent_code"] = codes.get(org.parent_id, "") if org.parent_id else ""
         yield row
